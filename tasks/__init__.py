@@ -1,0 +1,1 @@
+"""Plain, typed pipeline functions: discover, fetch or load, decode, extract, normalise."""

@@ -1,0 +1,79 @@
+"""The one settings object: defaults, the sources file, flow parameters and environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.sources import ConfigError, FetchConfig, Source, load_sources
+from tasks.version import user_agent
+
+DEFAULT_SOURCES = Path("sources.yaml")
+DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, built once and passed down."""
+
+    sources_file: Path
+    sources: tuple[Source, ...]
+    fetch: FetchConfig
+    warehouse: Path
+    batch_size: int = 100
+    limit: int | None = None
+    workers: int = 1
+    user_agent: str = ""
+
+    @property
+    def base_dir(self) -> Path:
+        """Directory relative paths in the sources file start from."""
+        return self.sources_file.parent
+
+
+def build_settings(
+    sources_file: str | Path | None = None,
+    warehouse: str | Path | None = None,
+    only: Sequence[str] | None = None,
+    group: str | None = None,
+    batch_size: int = 100,
+    limit: int | None = None,
+    workers: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build settings; parameters win over INGEST_* environment variables, which win over defaults."""
+    env = os.environ if environ is None else environ
+    sources_path = Path(sources_file or env.get("INGEST_SOURCES") or DEFAULT_SOURCES)
+    parsed = load_sources(sources_path)
+    known = {s.name for s in parsed.sources}
+    unknown = sorted(set(only or ()) - known)
+    if unknown:
+        raise ConfigError(
+            [
+                f"{sources_path}: no source named {', '.join(map(repr, unknown))}. "
+                f"Known sources: {', '.join(sorted(known))}."
+            ]
+        )
+    chosen = tuple(
+        s
+        for s in parsed.sources
+        if (s.name in only if only else s.enabled) and (group is None or s.group == group)
+    )
+    if batch_size < 1:
+        raise ConfigError([f"batch size must be at least 1, got {batch_size}."])
+    if limit is not None and limit < 0:
+        raise ConfigError([f"limit must be zero or more, got {limit}."])
+    env_workers = env.get("INGEST_WORKERS")
+    n_workers = workers if workers is not None else int(env_workers) if env_workers else 1
+    return Settings(
+        sources_file=sources_path,
+        sources=chosen,
+        fetch=parsed.fetch,
+        warehouse=Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE),
+        batch_size=batch_size,
+        limit=limit,
+        workers=max(1, n_workers),
+        user_agent=user_agent(parsed.fetch.contact or env.get("INGEST_CONTACT")),
+    )
