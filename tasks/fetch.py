@@ -1,0 +1,449 @@
+"""Fetching pages over HTTP: polite, conditional, capped, retried only when retrying can help."""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from tasks.guard import UnsafeAddress, check_address
+from tasks.records import Failure, Locator, NotModified, Payload, Prior
+from tasks.sources import FetchConfig
+
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+XML_TYPES = frozenset(
+    {
+        "application/xml",
+        "text/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/x-gzip",
+        "application/gzip",
+        "application/octet-stream",
+        "text/plain",
+        "text/html",
+    }
+)
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Magic numbers of formats that are sometimes served as text/html.
+BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF")
+
+
+class Fetcher:
+    """One HTTP session for a run, with per-host pacing and a robots.txt cache."""
+
+    def __init__(self, config: FetchConfig, user_agent: str, pool_size: int = 16):
+        self.config = config
+        self.session = requests.Session()
+        self.session.headers.update(
+            {
+                "User-Agent": user_agent,
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+                "Accept-Language": "zh-CN,zh;q=0.9,zh-TW;q=0.8",
+                "Accept-Encoding": "gzip, deflate",
+            }
+        )
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.max_redirects = config.max_redirects
+        self._hosts = HostPacer()
+        self._robots: dict[str, RobotFileParser | Failure] = {}
+        self._robots_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(
+        self,
+        locator: Locator,
+        prior: Prior | None = None,
+        *,
+        delay: float = 0.0,
+        robots: bool = True,
+        allow_private: bool = True,
+        accept: frozenset[str] = PAGE_TYPES,
+    ) -> Payload | NotModified | Failure:
+        """Fetch one URL, retrying transient failures with backoff; never raises for HTTP trouble."""
+        headers = {}
+        if prior and prior.etag:
+            headers["If-None-Match"] = prior.etag
+        if prior and prior.last_modified:
+            headers["If-Modified-Since"] = prior.last_modified
+        if robots:
+            refusal = self._robots_refusal(locator, delay, allow_private)
+            if refusal is not None:
+                return refusal
+        attempt = 0
+        while True:
+            result, retry_after = self._attempt(locator, headers, delay, allow_private, accept)
+            if not isinstance(result, Failure) or result.error_class == "terminal":
+                return result
+            if attempt >= self.config.retries:
+                return result
+            wait = self._backoff(attempt, retry_after)
+            if wait is None:
+                return result
+            time.sleep(wait)
+            attempt += 1
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the server asks for too long."""
+        cap = self.config.max_backoff
+        if retry_after is not None:
+            return None if retry_after > cap else retry_after
+        base = self.config.backoff * (2**attempt)
+        return min(cap, base * (0.5 + random.random()))
+
+    def _attempt(
+        self,
+        locator: Locator,
+        headers: dict[str, str],
+        delay: float,
+        allow_private: bool,
+        accept: frozenset[str],
+    ) -> tuple[Payload | NotModified | Failure, float | None]:
+        cfg = self.config
+        started = time.monotonic()
+        fetched_at = datetime.now(UTC)
+        url = locator.address
+        seen: list[str] = []
+        try:
+            while True:
+                bad = _refuse_url(url, allow_private)
+                if bad:
+                    return _fail(locator, "terminal", *bad, final_url=url), None
+                self._hosts.wait(urlsplit(url).netloc, delay)
+                response = self.session.get(
+                    url,
+                    headers=headers,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(cfg.connect_timeout, cfg.read_timeout),
+                )
+                if response.status_code in REDIRECTS and "location" in response.headers:
+                    response.close()
+                    seen.append(url)
+                    url = urljoin(url, response.headers["location"])
+                    if url in seen:
+                        return _fail(
+                            locator,
+                            "terminal",
+                            "redirect_loop",
+                            f"redirects loop back to {url} after {len(seen)} hops",
+                            final_url=url,
+                        ), None
+                    if len(seen) > cfg.max_redirects:
+                        return _fail(
+                            locator,
+                            "terminal",
+                            "too_many_redirects",
+                            f"more than {cfg.max_redirects} redirects; last was to {url}",
+                            final_url=url,
+                        ), None
+                    continue
+                break
+            with response:
+                return self._read(locator, response, url, fetched_at, started, accept)
+        except requests.exceptions.ConnectTimeout:
+            return _fail(
+                locator, "transient", "connect_timeout", "could not connect in time", final_url=url
+            ), None
+        except requests.exceptions.ReadTimeout:
+            return _fail(
+                locator,
+                "transient",
+                "read_timeout",
+                f"the server stopped sending for more than {cfg.read_timeout:g} s",
+                final_url=url,
+            ), None
+        except requests.exceptions.ContentDecodingError as exc:
+            return _fail(
+                locator,
+                "terminal",
+                "bad_content_encoding",
+                f"the body is not valid for its Content-Encoding ({_short(exc)})",
+                final_url=url,
+            ), None
+        except (requests.exceptions.ChunkedEncodingError, ConnectionResetError) as exc:
+            return _fail(
+                locator,
+                "transient",
+                "connection_reset",
+                f"the connection broke while reading the body ({_short(exc)})",
+                final_url=url,
+            ), None
+        except requests.exceptions.ConnectionError as exc:
+            if "timed out" in str(exc):  # requests reports a stall mid-body this way
+                return _fail(
+                    locator,
+                    "transient",
+                    "read_timeout",
+                    f"the server stopped sending for more than {cfg.read_timeout:g} s",
+                    final_url=url,
+                ), None
+            return _fail(
+                locator,
+                "transient",
+                "connection_error",
+                f"could not reach the server ({_short(exc)})",
+                final_url=url,
+            ), None
+        except UnsafeAddress as exc:
+            return _fail(locator, "terminal", "unsafe_address", str(exc), final_url=url), None
+        except requests.exceptions.InvalidURL as exc:
+            return _fail(
+                locator,
+                "terminal",
+                "invalid_url",
+                f"not a usable URL ({_short(exc)})",
+                final_url=url,
+            ), None
+        except requests.exceptions.RequestException as exc:
+            return _fail(locator, "transient", "request_error", _short(exc), final_url=url), None
+
+    def _read(
+        self,
+        locator: Locator,
+        response: requests.Response,
+        url: str,
+        fetched_at: datetime,
+        started: float,
+        accept: frozenset[str],
+    ) -> tuple[Payload | NotModified | Failure, float | None]:
+        cfg = self.config
+        status = response.status_code
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        if status == 304:
+            elapsed = (time.monotonic() - started) * 1000
+            return NotModified(locator, fetched_at, url, etag, last_modified, elapsed), None
+        if status == 429 or status >= 500:
+            return _fail(
+                locator,
+                "transient",
+                f"http_{status}",
+                f"the server answered {status} {response.reason}",
+                status,
+                url,
+            ), _retry_after(response.headers.get("retry-after"))
+        if status >= 400:
+            return _fail(
+                locator,
+                "terminal",
+                f"http_{status}",
+                f"the server answered {status} {response.reason}",
+                status,
+                url,
+            ), None
+        if status != 200:
+            return _fail(
+                locator,
+                "terminal",
+                f"http_{status}",
+                f"unexpected status {status} {response.reason}",
+                status,
+                url,
+            ), None
+        media_type, charset = parse_content_type(response.headers.get("content-type"))
+        if media_type and media_type not in accept:
+            return _fail(
+                locator,
+                "terminal",
+                "unsupported_type",
+                f"Content-Type is {media_type}; only {', '.join(sorted(accept & PAGE_TYPES) or accept)} "
+                "are ingested",
+                status,
+                url,
+            ), None
+        declared_length = response.headers.get("content-length", "")
+        if declared_length.isdigit() and int(declared_length) > cfg.max_bytes:
+            return _too_large(locator, cfg.max_bytes, status, url), None
+        body = bytearray()
+        deadline = started + cfg.total_timeout
+        for chunk in response.iter_content(64 * 1024):
+            body += chunk
+            if len(body) > cfg.max_bytes:
+                return _too_large(locator, cfg.max_bytes, status, url), None
+            if time.monotonic() > deadline:
+                return _fail(
+                    locator,
+                    "transient",
+                    "total_timeout",
+                    f"the body took longer than {cfg.total_timeout:g} s to arrive",
+                    status,
+                    url,
+                ), None
+        data = bytes(body)
+        if data.startswith(BINARY_MAGIC):
+            return _fail(
+                locator,
+                "terminal",
+                "not_text",
+                f"the body is binary ({data[:4]!r}…) although it was served as {media_type}",
+                status,
+                url,
+            ), None
+        elapsed = (time.monotonic() - started) * 1000
+        return Payload(
+            locator=locator,
+            body=data,
+            fetched_at=fetched_at,
+            media_type=media_type,
+            declared_charset=charset,
+            final_url=url,
+            http_status=status,
+            etag=etag,
+            last_modified=last_modified,
+            elapsed_ms=elapsed,
+        ), None
+
+    def _robots_refusal(
+        self, locator: Locator, delay: float, allow_private: bool
+    ) -> Failure | None:
+        parts = urlsplit(locator.address)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._robots_lock:
+            rules = self._robots.get(origin)
+        if rules is None:
+            rules = self._load_robots(locator, origin, delay, allow_private)
+            with self._robots_lock:
+                self._robots[origin] = rules
+        if isinstance(rules, Failure):
+            return Failure(locator, "fetch", rules.error_class, rules.reason, rules.message)
+        agent = self.session.headers["User-Agent"]
+        if not rules.can_fetch(str(agent), locator.address):
+            return _fail(
+                locator,
+                "terminal",
+                "robots_disallowed",
+                f"{origin}/robots.txt disallows this URL for our User-Agent; "
+                "set 'robots: false' on the source only if you have the site's permission",
+            )
+        return None
+
+    def _load_robots(
+        self, locator: Locator, origin: str, delay: float, allow_private: bool
+    ) -> RobotFileParser | Failure:
+        robots_url = f"{origin}/robots.txt"
+        rules = RobotFileParser(robots_url)
+        probe = Locator(locator.source, "http", robots_url, robots_url, "", "robots")
+        result, _ = self._attempt(
+            probe, {}, delay, allow_private, frozenset({"text/plain", "text/html"})
+        )
+        if isinstance(result, Payload):
+            rules.parse(result.body.decode("utf-8", "replace").splitlines())
+        elif isinstance(result, Failure) and (
+            result.error_class == "transient" and result.reason.startswith("http_5")
+        ):
+            # RFC 9309: a server error on robots.txt means assume everything is disallowed, for now.
+            return _fail(
+                locator,
+                "transient",
+                "robots_unavailable",
+                f"{robots_url} answered with a server error; retry later",
+            )
+        else:
+            rules.parse([])  # missing, unreachable or refused robots.txt: no restrictions
+        return rules
+
+
+class HostPacer:
+    """Keeps at least `delay` seconds between the starts of two requests to one host."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str, delay: float) -> None:
+        """Block until a request to `host` may start."""
+        if delay <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + delay
+        if start > now:
+            time.sleep(start - now)
+
+
+def parse_content_type(header: str | None) -> tuple[str | None, str | None]:
+    """Media type and charset from a Content-Type header."""
+    if not header:
+        return None, None
+    parts = [p.strip() for p in header.split(";")]
+    media_type = parts[0].lower() or None
+    charset = None
+    for param in parts[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media_type, charset
+
+
+def _refuse_url(url: str, allow_private: bool) -> tuple[str, str] | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return (
+            "unsupported_scheme",
+            f"only http and https are fetched, not {parts.scheme or 'no'}: {url}",
+        )
+    if not parts.hostname:
+        return "invalid_url", f"the URL has no host: {url}"
+    if not allow_private:
+        check_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    return None
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _fail(
+    locator: Locator,
+    error_class: str,
+    reason: str,
+    message: str,
+    http_status: int | None = None,
+    final_url: str | None = None,
+) -> Failure:
+    return Failure(locator, "fetch", error_class, reason, message, http_status, final_url)  # type: ignore[arg-type]
+
+
+def _too_large(locator: Locator, cap: int, status: int, url: str) -> Failure:
+    return _fail(
+        locator,
+        "terminal",
+        "too_large",
+        f"the body is larger than the {cap:,}-byte cap (fetch.max_bytes in sources.yaml)",
+        status,
+        url,
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 200 else text[:197] + "…"
