@@ -1,0 +1,46 @@
+"""The draft article that normalisation steps work on, and the adapter for text-only steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Draft:
+    """The article while the steps work on it; only normalisation sees this mutable form."""
+
+    text: str
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    source_script: str = "hans"
+    is_html: bool = False
+    flags: list[str] = field(default_factory=list)
+
+    def flag(self, name: str, count: int = 1) -> None:
+        """Record that a step did something, `count` times."""
+        if count:
+            self.flags.append(name if count == 1 and name in _COUNTLESS else f"{name}:{count}")
+
+
+# Flags that read as a statement rather than a tally.
+_COUNTLESS = frozenset({"t2s", "charset_mismatch", "charset_unknown"})
+
+Step = Callable[[Draft], None]
+
+
+def text_step(flag: str, rewrite: Callable[[str], tuple[str, int]]) -> Step:
+    """Adapt a text rewrite returning (text, count) into a step over title and body."""
+
+    def step(draft: Draft) -> None:
+        draft.text, count = rewrite(draft.text)
+        if draft.title:
+            draft.title, in_title = rewrite(draft.title)
+            count += in_title
+        draft.flag(flag, count)
+
+    step.__name__ = rewrite.__name__
+    return step

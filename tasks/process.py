@@ -1,0 +1,128 @@
+"""One document from payload to observation: decode, extract, normalise, hash.
+
+`page_article` is the pure core shared by ingest, `ingest extract` and
+re-processing; `process` wraps it with the skip-if-unchanged rule and the
+bookkeeping landing needs.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tasks.charset import UndecodableError, decode
+from tasks.extract import ExtractOptions, extract_html
+from tasks.normalise import normalise
+from tasks.records import (
+    Article,
+    Extracted,
+    Failure,
+    NotModified,
+    Observed,
+    Payload,
+    Prior,
+    Rejected,
+    raw_hash,
+)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+COMPRESSION = "zlib"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessOptions:
+    """What processing needs besides the payload; picklable for worker processes."""
+
+    pipeline_version: str
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    compress_level: int = 3
+
+
+def page_article(
+    body: bytes,
+    *,
+    media_type: str | None,
+    declared_charset: str | None,
+    url: str | None,
+    options: ExtractOptions,
+) -> Article:
+    """Turn raw page bytes into a normalised Article; raise Rejected with the reason if not."""
+    is_html = _is_html(media_type, body)
+    try:
+        decoded = decode(body, declared_charset, markup=is_html)
+    except UndecodableError as exc:
+        raise Rejected("decode", "undecodable", f"the bytes are not readable text: {exc}") from None
+    if is_html:
+        extracted = extract_html(decoded.text, url, options)
+    else:
+        extracted = Extracted(text=decoded.text, is_html=False)
+    return normalise(extracted, url=url, charset=decoded.charset, flags=decoded.flags)
+
+
+def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> Observed:
+    """Process one payload into what landing needs; a bad page becomes a failed observation."""
+    digest = raw_hash(payload.body)
+    base = dict(
+        locator=payload.locator,
+        observed_at=payload.fetched_at,
+        http_status=payload.http_status,
+        final_url=payload.final_url,
+        etag=payload.etag,
+        last_modified=payload.last_modified,
+        media_type=payload.media_type,
+        raw_hash=digest,
+        raw_size=len(payload.body),
+        elapsed_ms=payload.elapsed_ms,
+    )
+    if prior and prior.raw_hash == digest and prior.pipeline_version == options.pipeline_version:
+        return Observed(status="raw_unchanged", **base)  # type: ignore[arg-type]
+    compressed = None
+    if not prior or prior.raw_hash != digest:
+        compressed = zlib.compress(payload.body, options.compress_level)
+    url = payload.final_url or (payload.locator.address if payload.locator.kind == "http" else None)
+    try:
+        article = page_article(
+            payload.body,
+            media_type=payload.media_type,
+            declared_charset=payload.declared_charset,
+            url=url,
+            options=options.extract,
+        )
+    except Rejected as rejection:
+        failure = rejection.failure(payload.locator, payload.http_status, payload.final_url)
+        return Observed(status="failed", failure=failure, raw_compressed=compressed, **base)  # type: ignore[arg-type]
+    return Observed(status="extracted", article=article, raw_compressed=compressed, **base)  # type: ignore[arg-type]
+
+
+def observe(result: Failure | NotModified) -> Observed:
+    """The observation for an attempt that produced no payload: a failure or a 304."""
+    if isinstance(result, NotModified):
+        return Observed(
+            locator=result.locator,
+            observed_at=result.fetched_at,
+            status="not_modified",
+            http_status=304,
+            final_url=result.final_url,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            elapsed_ms=result.elapsed_ms,
+        )
+    assert result.locator is not None
+    return Observed(
+        locator=result.locator,
+        observed_at=datetime.now(UTC),
+        status="failed",
+        failure=result,
+        http_status=result.http_status,
+        final_url=result.final_url,
+    )
+
+
+def _is_html(media_type: str | None, body: bytes) -> bool:
+    if media_type in HTML_TYPES:
+        return True
+    if media_type == "text/plain":
+        return False
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<meta", b"<body"))

@@ -1,0 +1,123 @@
+"""The run summary: counts by outcome, failure reasons, timing, and what was new."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tasks.records import Observed
+
+OUTCOMES = ("new", "changed", "unchanged", "not_modified", "failed")
+LABELS = {
+    "new": "new documents",
+    "changed": "new versions",
+    "unchanged": "unchanged",
+    "not_modified": "not modified (304)",
+    "failed": "failed",
+}
+EXAMPLES_PER_REASON = 3
+NEW_VERSION_ROWS = 50
+
+
+@dataclass
+class RunSummary:
+    """What a run did, accumulated batch by batch."""
+
+    run_id: str
+    warehouse: str
+    outcomes: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    sources: Counter[str] = field(default_factory=Counter)
+    source_seconds: Counter[str] = field(default_factory=Counter)
+    new_articles: list[tuple[str, str, str, str]] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    batches: int = 0
+    flow_run_id: str | None = None
+
+    @property
+    def seen(self) -> int:
+        """Documents attempted."""
+        return sum(self.outcomes.values())
+
+    def add(self, observed: list[Observed], outcomes: Counter[str], seconds: float) -> None:
+        """Fold one landed batch into the summary."""
+        self.batches += 1
+        self.outcomes.update(outcomes)
+        for o in observed:
+            self.sources[o.locator.source] += 1
+            if o.failure is not None:
+                self.reasons[o.failure.reason] += 1
+                shown = self.examples.setdefault(o.failure.reason, [])
+                if len(shown) < EXAMPLES_PER_REASON:
+                    shown.append(o.locator.address)
+        if observed:
+            self.source_seconds[observed[0].locator.source] += seconds
+
+    def note_new(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Remember a few new versions (title, publisher, published, locator) for the report."""
+        room = NEW_VERSION_ROWS - len(self.new_articles)
+        if room > 0:
+            self.new_articles.extend(rows[:room])
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as plain data: what the flow returns and `ingest run --json` prints."""
+        return {
+            "run_id": self.run_id,
+            "flow_run_id": self.flow_run_id,
+            "warehouse": self.warehouse,
+            "seen": self.seen,
+            **{name: self.outcomes.get(name, 0) for name in OUTCOMES},
+            "failed_by_reason": dict(self.reasons.most_common()),
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+    def markdown(self) -> str:
+        """The run report for the Prefect UI."""
+        lines = [
+            f"# Ingest run `{self.run_id}`",
+            "",
+            f"{self.seen} documents in {self.elapsed_s:.1f} s → `{self.warehouse}`",
+            "",
+            "| outcome | documents |",
+            "|---|---:|",
+        ]
+        lines += [f"| {LABELS[k]} | {self.outcomes.get(k, 0)} |" for k in OUTCOMES]
+        if self.reasons:
+            lines += [
+                "",
+                "## Top failure reasons",
+                "",
+                "| reason | count | examples |",
+                "|---|---:|---|",
+            ]
+            for reason, count in self.reasons.most_common(10):
+                examples = "<br>".join(f"`{u}`" for u in self.examples.get(reason, []))
+                lines.append(f"| {reason} | {count} | {examples} |")
+        if self.source_seconds:
+            lines += [
+                "",
+                "## Slowest sources",
+                "",
+                "| source | documents | seconds |",
+                "|---|---:|---:|",
+            ]
+            for source, secs in self.source_seconds.most_common(5):
+                lines.append(f"| {source} | {self.sources[source]} | {secs:.1f} |")
+        if self.new_articles:
+            lines += [
+                "",
+                "## New versions",
+                "",
+                "| title | publisher | published | document |",
+                "|---|---|---|---|",
+            ]
+            for title, publisher, published, locator in self.new_articles:
+                lines.append(
+                    f"| {_cell(title)} | {_cell(publisher)} | {_cell(published)} | `{locator}` |"
+                )
+        return "\n".join(lines) + "\n"
+
+
+def _cell(value: str | None) -> str:
+    return (value or "—").replace("|", "\\|").replace("\n", " ")
