@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, migrations and every SQL statement the product runs."""

@@ -1,0 +1,144 @@
+"""Opening the warehouse: migrations on connect, and patience while another process holds it.
+
+DuckDB lets one process write a database file at a time, and a read-write
+holder also shuts out readers from other processes. Every function here opens
+a connection for as short a time as it can and retries with backoff while the
+file is locked, so a person running `duckdb` on the file costs the pipeline a
+wait, not data.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+class WarehouseLocked(Exception):
+    """Another process kept the warehouse file locked for longer than we were willing to wait."""
+
+
+class WarehouseMissing(Exception):
+    """There is no warehouse file yet."""
+
+
+@dataclass(frozen=True)
+class LockPolicy:
+    """How long, and how patiently, to wait for a locked warehouse file."""
+
+    timeout: float = 30.0
+    first_wait: float = 0.05
+    max_wait: float = 2.0
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True when DuckDB refused to open the file because another process holds it."""
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def lock_holder(exc: BaseException) -> str:
+    """Who holds the lock, as DuckDB reported it, e.g. '/usr/bin/duckdb (PID 4242)'."""
+    match = _LOCK_HOLDER.search(str(exc))
+    return f"{match.group(1)} (PID {match.group(2)})" if match else "another process"
+
+
+def open_connection(
+    path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting out locks; apply pending migrations when writable."""
+    policy = policy or LockPolicy()
+    if read_only and not path.exists():
+        raise WarehouseMissing(
+            f"there is no warehouse at {path} yet; run `ingest run` first, or pass --warehouse PATH"
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + policy.timeout
+    wait = policy.first_wait
+    while True:
+        try:
+            conn = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not is_lock_error(exc):
+                raise
+            if time.monotonic() + wait > deadline:
+                raise WarehouseLocked(
+                    f"{path} is locked by {lock_holder(exc)}; gave up after {policy.timeout:g} s. "
+                    "Close that program (an open `duckdb` shell holds the file) and try again."
+                ) from None
+            time.sleep(wait)
+            wait = min(policy.max_wait, wait * 2)
+    if not read_only:
+        try:
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
+@contextmanager
+def connection(
+    path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived warehouse connection, closed on exit."""
+    conn = open_connection(path, read_only=read_only, policy=policy)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@cache
+def migrations() -> tuple[tuple[int, str, str], ...]:
+    """(number, name, SQL) of every migration shipped with the package, in order."""
+    found = []
+    for entry in resources.files("warehouse.migrations").iterdir():
+        match = re.fullmatch(r"(\d{3})_(\w+)\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return tuple(sorted(found))
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations, each in its own transaction; return the numbers applied."""
+    shipped = migrations()
+    try:
+        # fetchall, not fetchone: DuckDB 2 keeps an unfinished result open, which blocks register().
+        rows = conn.execute("SELECT max(version) FROM schema_migrations").fetchall()
+        if rows and rows[0][0] == shipped[-1][0]:
+            return []
+    except duckdb.CatalogException:
+        conn.execute(
+            "CREATE TABLE schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+    applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = []
+    for number, name, sql in shipped:
+        if number in applied:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(sql)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [number, name, datetime.now(UTC)]
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(number)
+    return done

@@ -1,0 +1,336 @@
+"""Landing a batch: one transaction that decides new / changed / unchanged in SQL.
+
+The batch goes in through Arrow (DuckDB appends from Arrow about fifty times
+faster than row by row). The comparison with each document's latest version is
+made inside the transaction, against what is in the file at that moment, so two
+processes landing the same document cannot both append the same version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from tasks.records import Observed, Prior
+from warehouse.connection import LockPolicy, connection
+
+_STR = pa.string()
+_TS = pa.timestamp("us", tz="UTC")
+BATCH_SCHEMA = pa.schema(
+    [
+        ("document_id", _STR),
+        ("source", _STR),
+        ("locator", _STR),
+        ("kind", _STR),
+        ("origin", _STR),
+        ("observed_at", _TS),
+        ("status", _STR),
+        ("expected_version", pa.int32()),
+        ("http_status", pa.int32()),
+        ("final_url", _STR),
+        ("etag", _STR),
+        ("last_modified", _STR),
+        ("media_type", _STR),
+        ("raw_hash", _STR),
+        ("elapsed_ms", pa.float64()),
+        ("stage", _STR),
+        ("error_class", _STR),
+        ("reason", _STR),
+        ("message", _STR),
+        ("content_hash", _STR),
+        ("title", _STR),
+        ("text", _STR),
+        ("published", _STR),
+        ("publisher", _STR),
+        ("authors", pa.list_(_STR)),
+        ("editors", pa.list_(_STR)),
+        ("url", _STR),
+        ("language", _STR),
+        ("source_script", _STR),
+        ("charset", _STR),
+        ("flags", pa.list_(_STR)),
+        ("flag_details", pa.list_(_STR)),
+    ]
+)
+RAW_SCHEMA = pa.schema([("raw_hash", _STR), ("size", pa.int32()), ("content", pa.binary())])
+
+_LANDING = """
+CREATE TEMP TABLE landing AS
+WITH latest AS (
+    SELECT document_id, max(version) AS version
+    FROM versions
+    WHERE document_id IN (SELECT document_id FROM batch)
+    GROUP BY document_id
+)
+SELECT
+    b.*,
+    l.version AS prev_version,
+    lv.content_hash AS prev_hash,
+    CASE
+        WHEN b.status = 'failed' THEN 'failed'
+        WHEN b.status = 'not_modified' THEN 'not_modified'
+        WHEN b.status = 'raw_unchanged' AND l.version IS NOT DISTINCT FROM b.expected_version
+            THEN 'unchanged'
+        WHEN b.status = 'raw_unchanged' THEN 'failed'
+        WHEN l.version IS NULL THEN 'new'
+        WHEN lv.content_hash = b.content_hash THEN 'unchanged'
+        ELSE 'changed'
+    END AS outcome
+FROM batch b
+LEFT JOIN latest l USING (document_id)
+LEFT JOIN versions lv ON lv.document_id = l.document_id AND lv.version = l.version
+"""
+
+_INSERT_DOCUMENTS = """
+INSERT INTO documents
+SELECT document_id, arg_min(locator, observed_at), arg_min(kind, observed_at),
+       arg_min(source, observed_at), arg_min(origin, observed_at), min(observed_at)
+FROM batch
+WHERE document_id IS NOT NULL
+GROUP BY document_id
+ON CONFLICT DO NOTHING
+"""
+
+_INSERT_RAW = """
+INSERT INTO raw_payloads
+SELECT raw_hash, any_value(size), 'zlib', any_value(content), ?
+FROM raw_batch
+GROUP BY raw_hash
+ON CONFLICT DO NOTHING
+"""
+
+_INSERT_VERSIONS = """
+INSERT INTO versions
+SELECT document_id, coalesce(prev_version, 0) + 1, content_hash, title, text, published,
+       publisher, authors, editors, url, language, source_script, charset, flags, flag_details,
+       raw_hash, ?, ?, observed_at
+FROM landing
+WHERE outcome IN ('new', 'changed')
+"""
+
+_INSERT_OBSERVATIONS = """
+INSERT INTO observation_log
+SELECT ?, document_id, source, locator, observed_at, outcome,
+       CASE WHEN outcome IN ('new', 'changed') THEN coalesce(prev_version, 0) + 1
+            ELSE prev_version END,
+       CASE WHEN status = 'raw_unchanged' AND outcome = 'failed' THEN 'land' ELSE stage END,
+       CASE WHEN status = 'raw_unchanged' AND outcome = 'failed' THEN 'transient' ELSE error_class END,
+       CASE WHEN status = 'raw_unchanged' AND outcome = 'failed' THEN 'concurrent_change' ELSE reason END,
+       CASE WHEN status = 'raw_unchanged' AND outcome = 'failed'
+            THEN 'another run landed a new version of this document meanwhile; the next run will re-check it'
+            ELSE message END,
+       http_status, final_url, etag, last_modified, media_type, raw_hash, elapsed_ms,
+       CASE WHEN status IN ('extracted', 'raw_unchanged') THEN ? END
+FROM landing
+"""
+
+_NEW_SAMPLE = """
+SELECT title, publisher, published, locator
+FROM landing
+WHERE outcome IN ('new', 'changed')
+ORDER BY observed_at
+LIMIT 50
+"""
+
+_INSERT_RUN = """
+INSERT INTO run_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT DO NOTHING
+"""
+
+_FINISH_RUN = """
+INSERT INTO run_ends VALUES (?, ?, ?, ?)
+ON CONFLICT DO NOTHING
+"""
+
+_PRIORS = """
+WITH q AS (SELECT unnest(?::VARCHAR[]) AS document_id),
+lv AS (
+    SELECT document_id, max(version) AS version, arg_max(content_hash, version) AS content_hash
+    FROM versions
+    WHERE document_id IN (SELECT document_id FROM q)
+    GROUP BY document_id
+),
+ob AS (
+    SELECT document_id,
+        arg_max(raw_hash, observed_at) FILTER (WHERE outcome IN ('new', 'changed', 'unchanged'))
+            AS raw_hash,
+        arg_max(pipeline_version, observed_at) FILTER (WHERE outcome IN ('new', 'changed', 'unchanged'))
+            AS pipeline_version,
+        arg_max(etag, observed_at) FILTER (WHERE etag IS NOT NULL AND outcome <> 'failed') AS etag,
+        arg_max(last_modified, observed_at)
+            FILTER (WHERE last_modified IS NOT NULL AND outcome <> 'failed') AS last_modified
+    FROM observation_log
+    WHERE document_id IN (SELECT document_id FROM q)
+    GROUP BY document_id
+)
+SELECT q.document_id, lv.version, lv.content_hash, ob.raw_hash, ob.pipeline_version,
+       ob.etag, ob.last_modified
+FROM q
+LEFT JOIN lv USING (document_id)
+LEFT JOIN ob USING (document_id)
+"""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Identity and parameters of one flow run, as the warehouse records it."""
+
+    run_id: str
+    flow: str
+    started_at: datetime
+    pipeline_version: str
+    parameters: dict[str, object] = field(default_factory=dict)
+    flow_run_id: str | None = None
+    host: str = field(default_factory=socket.gethostname)
+    pid: int = field(default_factory=os.getpid)
+
+    def row(self) -> list[object]:
+        """The run_log row."""
+        return [
+            self.run_id,
+            self.flow,
+            self.started_at,
+            self.pipeline_version,
+            json.dumps(self.parameters, default=str, ensure_ascii=False),
+            self.flow_run_id,
+            self.host,
+            self.pid,
+        ]
+
+
+def start_run(path: Path, run: RunInfo, policy: LockPolicy | None = None) -> None:
+    """Record that a run started."""
+    with connection(path, policy=policy) as conn:
+        conn.execute(_INSERT_RUN, run.row())
+
+
+def finish_run(
+    path: Path,
+    run_id: str,
+    status: str,
+    message: str | None = None,
+    policy: LockPolicy | None = None,
+) -> None:
+    """Record how a run ended."""
+    with connection(path, policy=policy) as conn:
+        conn.execute(_FINISH_RUN, [run_id, datetime.now(UTC), status, message])
+
+
+def priors(
+    path: Path, document_ids: Sequence[str], policy: LockPolicy | None = None
+) -> dict[str, Prior]:
+    """What the warehouse knows about each document: latest version, last raw hash, validators."""
+    if not document_ids or not path.exists():
+        return {}
+    with connection(path, policy=policy) as conn:
+        rows = conn.execute(_PRIORS, [list(document_ids)]).fetchall()
+    return {
+        doc: Prior(version, content, raw, pipeline, etag, modified)
+        for doc, version, content, raw, pipeline, etag, modified in rows
+        if version is not None or raw is not None or etag is not None or modified is not None
+    }
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What landing one batch did: counts per outcome and a sample of the new versions."""
+
+    outcomes: Counter[str]
+    new: list[tuple[str, str, str, str]]  # title, publisher, published, locator
+
+
+def land(
+    path: Path,
+    run: RunInfo,
+    observed: Sequence[Observed],
+    priors_used: dict[str, Prior] | None = None,
+    policy: LockPolicy | None = None,
+) -> Landed:
+    """Land one batch in one transaction."""
+    if not observed:
+        return Landed(Counter(), [])
+    batch, raw = to_arrow(observed, priors_used or {})
+    now = datetime.now(UTC)
+    with connection(path, policy=policy) as conn:
+        conn.register("batch", batch)
+        conn.register("raw_batch", raw)
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(_INSERT_RUN, run.row())
+            conn.execute(_INSERT_DOCUMENTS)
+            conn.execute(_INSERT_RAW, [now])
+            conn.execute(_LANDING)
+            conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
+            conn.execute(_INSERT_OBSERVATIONS, [run.run_id, run.pipeline_version])
+            counts = conn.execute(
+                "SELECT outcome, count(*) FROM landing GROUP BY outcome"
+            ).fetchall()
+            new = conn.execute(_NEW_SAMPLE).fetchall()
+            conn.execute("DROP TABLE landing")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return Landed(Counter(dict(counts)), new)
+
+
+def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.Table, pa.Table]:
+    """The batch and its new raw payloads as Arrow tables."""
+    cols: dict[str, list] = {name: [] for name in BATCH_SCHEMA.names}
+    raw_cols: dict[str, list] = {name: [] for name in RAW_SCHEMA.names}
+    for o in observed:
+        loc, art, fail = o.locator, o.article, o.failure
+        discover_failure = fail is not None and fail.stage == "discover"
+        p = prior.get(loc.document_id)
+        values = {
+            "document_id": None if discover_failure or not loc.document_id else loc.document_id,
+            "source": loc.source,
+            "locator": loc.canonical,
+            "kind": loc.kind,
+            "origin": loc.address,
+            "observed_at": o.observed_at,
+            "status": o.status,
+            "expected_version": p.version if p else None,
+            "http_status": o.http_status,
+            "final_url": o.final_url,
+            "etag": o.etag,
+            "last_modified": o.last_modified,
+            "media_type": o.media_type,
+            "raw_hash": o.raw_hash,
+            "elapsed_ms": o.elapsed_ms,
+            "stage": fail.stage if fail else None,
+            "error_class": fail.error_class if fail else None,
+            "reason": fail.reason if fail else None,
+            "message": fail.message if fail else None,
+            "content_hash": art.content_hash if art else None,
+            "title": art.title if art else None,
+            "text": art.text if art else None,
+            "published": art.published if art else None,
+            "publisher": art.publisher if art else None,
+            "authors": list(art.authors) if art else None,
+            "editors": list(art.editors) if art else None,
+            "url": art.url if art else None,
+            "language": art.language if art else None,
+            "source_script": art.source_script if art else None,
+            "charset": art.charset if art else None,
+            "flags": [f.split(":", 1)[0] for f in art.flags] if art else None,
+            "flag_details": list(art.flags) if art else None,
+        }
+        for name, value in values.items():
+            cols[name].append(value)
+        if o.raw_compressed is not None and o.raw_hash:
+            raw_cols["raw_hash"].append(o.raw_hash)
+            raw_cols["size"].append(o.raw_size or 0)
+            raw_cols["content"].append(o.raw_compressed)
+    return (
+        pa.Table.from_pydict(cols, schema=BATCH_SCHEMA),
+        pa.Table.from_pydict(raw_cols, schema=RAW_SCHEMA),
+    )

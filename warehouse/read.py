@@ -1,0 +1,116 @@
+"""Read-only questions the CLI asks: documents, their versions, recent runs, ad-hoc SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.connection import LockPolicy, connection
+
+
+class QueryError(Exception):
+    """The SQL a user gave could not run; the message says why."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """Column names and rows from a query."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One version of a document with its validity interval."""
+
+    version: int
+    valid_from: datetime
+    valid_to: datetime | None
+    title: str | None
+    published: str | None
+    content_hash: str
+    pipeline_version: str
+    text: str
+
+
+_FIND_DOCUMENT = """
+SELECT document_id, locator, origin
+FROM documents
+WHERE document_id = $key OR locator = $key OR origin = $key OR locator = $canonical
+   OR origin = $path
+ORDER BY (document_id = $key OR locator = $key OR origin = $key) DESC
+LIMIT 2
+"""
+
+_VERSIONS = """
+SELECT version, valid_from, valid_to, title, published, content_hash, pipeline_version, text
+FROM article_versions
+WHERE document_id = ?
+ORDER BY version
+"""
+
+_RECENT_RUNS = """
+SELECT run_id, flow, started_at, status, elapsed_s, seen, new_documents, new_versions,
+       unchanged, not_modified, failed
+FROM runs
+ORDER BY started_at DESC
+LIMIT ?
+"""
+
+_FAILURE_REASONS = """
+SELECT reason, count(*) AS n
+FROM observation_log
+WHERE run_id = ? AND outcome = 'failed'
+GROUP BY reason
+ORDER BY n DESC, reason
+"""
+
+
+def find_document(
+    path: Path, key: str, canonical: str, file_path: str, policy: LockPolicy | None = None
+) -> list[tuple[str, str, str]]:
+    """Documents matching an id, URL or path; more than one means the key is ambiguous."""
+    with connection(path, read_only=True, policy=policy) as conn:
+        return conn.execute(
+            _FIND_DOCUMENT,
+            {"key": key, "canonical": canonical, "path": file_path},
+        ).fetchall()
+
+
+def versions(path: Path, document_id: str, policy: LockPolicy | None = None) -> list[VersionRow]:
+    """Every version of a document, oldest first, with validity intervals."""
+    with connection(path, read_only=True, policy=policy) as conn:
+        return [VersionRow(*row) for row in conn.execute(_VERSIONS, [document_id]).fetchall()]
+
+
+def recent_runs(path: Path, limit: int = 10, policy: LockPolicy | None = None) -> Table:
+    """The latest runs with their counts."""
+    with connection(path, read_only=True, policy=policy) as conn:
+        result = conn.execute(_RECENT_RUNS, [limit])
+        columns = [d[0] for d in result.description]
+        return Table(columns, result.fetchall())
+
+
+def failure_reasons(
+    path: Path, run_id: str, policy: LockPolicy | None = None
+) -> list[tuple[str, int]]:
+    """Failure counts per reason for one run."""
+    with connection(path, read_only=True, policy=policy) as conn:
+        return conn.execute(_FAILURE_REASONS, [run_id]).fetchall()
+
+
+def run_query(path: Path, sql: str, policy: LockPolicy | None = None) -> Table:
+    """Run user SQL on a read-only connection."""
+    with connection(path, read_only=True, policy=policy) as conn:
+        try:
+            result = conn.execute(sql)
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).strip()) from None
+        if result.description is None:
+            return Table([], [])
+        return Table([d[0] for d in result.description], result.fetchall())
