@@ -1,0 +1,45 @@
+"""The `ingest` command line.
+
+Commands that run no flow (extract, query, history, status) never import Prefect,
+so they answer in well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from flows.cli import extract, history, query, run, status
+from flows.cli.common import CliError, err_console
+
+COMMANDS = (run, extract, history, query, status)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    top = argparse.ArgumentParser(
+        prog="ingest",
+        description="Turn Chinese-language news and government pages into a versioned DuckDB corpus.",
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `ingest` script."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CliError as exc:
+        err_console().print(f"[bold red]error:[/] {exc}", highlight=False)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err_console().print("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Helpers shared by the CLI commands: options, consoles, and turning known errors into sentences."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+from tasks.settings import DEFAULT_WAREHOUSE
+from tasks.sources import ConfigError
+from warehouse.connection import WarehouseLocked, WarehouseMissing
+from warehouse.read import QueryError
+
+PIPE_WIDTH = 160
+
+
+class CliError(Exception):
+    """An error to print as one sentence, without a traceback."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _width(stream: object) -> int | None:
+    # Piped output has no terminal to measure; rich would squeeze tables into 80 columns.
+    if getattr(stream, "isatty", lambda: False)():
+        return None
+    return int(os.environ.get("COLUMNS") or PIPE_WIDTH)
+
+
+def console() -> Console:
+    """Console for results (stdout)."""
+    return Console(highlight=False, soft_wrap=False, width=_width(sys.stdout))
+
+
+def err_console() -> Console:
+    """Console for errors and progress (stderr)."""
+    return Console(stderr=True, highlight=False, width=_width(sys.stderr))
+
+
+def add_warehouse_option(p: argparse.ArgumentParser) -> None:
+    """--warehouse PATH, defaulting to $INGEST_WAREHOUSE or data/warehouse.duckdb."""
+    p.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: $INGEST_WAREHOUSE or {DEFAULT_WAREHOUSE})",
+    )
+
+
+def warehouse_path(args: argparse.Namespace) -> Path:
+    """The warehouse path from --warehouse, the environment or the default."""
+    return Path(args.warehouse or os.environ.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn configuration and warehouse errors into CliError sentences."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise CliError("\n".join(exc.problems)) from None
+    except WarehouseMissing as exc:
+        raise CliError(str(exc)) from None
+    except WarehouseLocked as exc:
+        raise CliError(str(exc), exit_code=3) from None
+    except QueryError as exc:
+        raise CliError(f"the query failed: {exc}") from None
+
+
+def command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """Register a subcommand whose handler runs inside friendly_errors()."""
+
+    def run(args: argparse.Namespace) -> int:
+        with friendly_errors():
+            return handler(args)
+
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    p.set_defaults(handler=run)
+    return p

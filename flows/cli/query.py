@@ -1,0 +1,67 @@
+"""`ingest query`: run SQL read-only against the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+
+from rich.table import Table
+
+from flows.cli.common import add_warehouse_option, command, console, warehouse_path
+from warehouse.read import run_query
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `query` subcommand."""
+    p = command(sub, "query", "run SQL read-only and print the result", handle)
+    p.add_argument("sql", help='e.g. "select title, published from articles limit 5"')
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_warehouse_option(p)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the query and print it in the chosen format."""
+    result = run_query(warehouse_path(args), args.sql)
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        writer.writerows([[_plain(v) for v in row] for row in result.rows])
+    elif args.format == "json":
+        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        print(json.dumps(records, ensure_ascii=False, indent=2, default=_json_default))
+    else:
+        table = Table(show_lines=False)
+        for name in result.columns:
+            table.add_column(name, overflow="fold")
+        for row in result.rows:
+            table.add_row(*(_cell(v) for v in row))
+        console().print(table)
+        console().print(f"{len(result.rows)} row(s)")
+    return 0
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return "" if value is None else value
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "NULL"
+    text = str(_plain(value))
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
