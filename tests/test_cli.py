@@ -1,0 +1,155 @@
+"""Every `ingest` command, run as a subprocess the way a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli, write_sources
+from httpsite import Site
+
+TEXT = "samples/texts/qizhi-2021-10-21-jgdj.txt"
+
+
+@pytest.fixture
+def landed(samples_copy: Path, prefect_api: str) -> Path:
+    """A warehouse with the samples landed once, through `ingest run` against the test server."""
+    result = run_cli("run", cwd=samples_copy, env={"PREFECT_API_URL": prefect_api})
+    assert result.returncode == 0, result.stderr
+    return samples_copy
+
+
+def test_run_in_process_without_a_server_then_rerun_is_unchanged(samples_copy: Path) -> None:
+    env = {"PREFECT_API_URL": "", "INGEST_WAREHOUSE": ""}
+    first = run_cli("run", cwd=samples_copy, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "new documents" in first.stdout and "│                    10 │" in first.stdout
+    assert (samples_copy / "data" / "warehouse.duckdb").exists()
+    second = run_cli("run", "--json", cwd=samples_copy, env=env)
+    summary = json.loads(second.stdout)
+    assert summary["unchanged"] == 10 and summary["new"] == 0 and summary["changed"] == 0
+
+
+def test_history_lists_versions_and_diffs_them(landed: Path, prefect_api: str) -> None:
+    page = landed / TEXT
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("強大力量", "強大力量和組織優勢", 1),
+        encoding="utf-8",
+    )
+    rerun = run_cli("run", "--json", cwd=landed, env={"PREFECT_API_URL": prefect_api})
+    assert json.loads(rerun.stdout)["changed"] == 1
+    history = run_cli("history", str(page), cwd=landed)
+    assert history.returncode == 0, history.stderr
+    assert "samples:texts/qizhi-2021-10-21-jgdj.txt" in history.stdout
+    assert "current" in history.stdout and " 2 " in history.stdout
+    diff = run_cli("history", "samples:texts/qizhi-2021-10-21-jgdj.txt", "--diff", cwd=landed)
+    assert "--- version 1" in diff.stdout and "+++ version 2" in diff.stdout
+    assert "+在大战大考中彰显机关党建强大力量和组织优势" in diff.stdout
+
+
+def test_query_prints_table_csv_and_json(landed: Path) -> None:
+    sql = "select source_script, count(*) as n from articles group by 1 order by 1"
+    table = run_cli("query", sql, cwd=landed)
+    assert table.returncode == 0 and "hant" in table.stdout and "row(s)" in table.stdout
+    csv_out = run_cli("query", sql, "--format", "csv", cwd=landed)
+    assert csv_out.stdout.splitlines()[0] == "source_script,n"
+    rows = json.loads(run_cli("query", sql, "--format", "json", cwd=landed).stdout)
+    assert {r["source_script"] for r in rows} == {"hans", "hant"}
+    assert sum(r["n"] for r in rows) == 10
+
+
+def test_query_is_read_only(landed: Path) -> None:
+    result = run_cli("query", "delete from versions", cwd=landed)
+    assert result.returncode != 0 and "read-only" in result.stderr.lower()
+    assert (
+        "10"
+        in run_cli("query", "select count(*) from versions", "--format", "csv", cwd=landed).stdout
+    )
+
+
+def test_status_shows_recent_runs(landed: Path) -> None:
+    result = run_cli("status", cwd=landed)
+    assert result.returncode == 0 and "completed" in result.stdout and "ingest" in result.stdout
+
+
+def test_extract_json_from_a_file_has_the_stable_fields(tmp_path: Path) -> None:
+    result = run_cli(
+        "extract", str(ROOT / "samples" / "pages" / "qizhi-2021-10-21-jgdj.html"), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    for key in (
+        "title",
+        "text",
+        "published",
+        "publisher",
+        "authors",
+        "editors",
+        "url",
+        "language",
+        "source_script",
+        "charset",
+        "flags",
+    ):
+        assert key in record
+    assert record["charset"] == "big5hkscs" and record["source_script"] == "hant"
+    assert "在大战大考中彰显机关党建强大力量" in record["text"] and "t2s" in record["flags"]
+
+
+def test_extract_from_a_url_and_readable_view(site: Site) -> None:
+    html = (ROOT / "samples" / "pages" / "hnjgdj-2022-07-20-rfzx.html").read_bytes()
+    url = site.page("/a.html", html)
+    record = json.loads(run_cli("extract", url, "--json").stdout)
+    assert record["url"] == url and "省人防指挥信息保障中心" in record["text"]
+    readable = run_cli("extract", url)
+    assert "charset" in readable.stdout and "省人防指挥信息保障中心" in readable.stdout
+
+
+def test_extract_failure_is_one_json_object_with_the_reason(site: Site) -> None:
+    result = run_cli("extract", site.url("/gone.html"), "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["error"]["reason"] == "http_404"
+
+
+def test_bad_sources_file_is_reported_with_line_and_no_traceback(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - name: x\n    kind: local\n    path: nowhere\n"
+    )
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "sources.yaml line 4" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_query_without_a_warehouse_says_how_to_get_one(tmp_path: Path) -> None:
+    result = run_cli("query", "select 1", cwd=tmp_path)
+    assert (
+        result.returncode == 2
+        and "ingest run" in result.stderr
+        and "Traceback" not in result.stderr
+    )
+
+
+def test_bad_sql_is_one_sentence(landed: Path) -> None:
+    result = run_cli("query", "select nonsense from nowhere", cwd=landed)
+    assert result.returncode == 2 and "the query failed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_source_name_is_refused(samples_copy: Path) -> None:
+    result = run_cli("run", "--source", "nosuch", cwd=samples_copy)
+    assert result.returncode == 2 and "no source named 'nosuch'" in result.stderr
+
+
+def test_sources_file_with_web_sources_is_accepted(
+    tmp_path: Path, site: Site, prefect_api: str
+) -> None:
+    url = site.page(
+        "/a.html", (ROOT / "samples" / "pages" / "hnjgdj-2022-07-20-rfzx.html").read_bytes()
+    )
+    write_sources(
+        tmp_path / "sources.yaml",
+        [{"name": "web", "kind": "urls", "urls": [url], "politeness": {"delay": 0}}],
+    )
+    result = run_cli("run", "--json", cwd=tmp_path, env={"PREFECT_API_URL": prefect_api})
+    assert json.loads(result.stdout)["new"] == 1

@@ -1,0 +1,60 @@
+"""The ingest flow over the bundled samples, as a real Prefect flow run."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from conftest import ingest_flow, query
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def test_samples_land_then_rerun_is_unchanged(samples_copy: Path) -> None:
+    first = ingest_flow(samples_copy)
+    assert first["seen"] == 10 and first["new"] == 10 and first["failed"] == 0
+    second = ingest_flow(samples_copy)
+    assert second["unchanged"] == 10 and second["new"] == 0 and second["changed"] == 0
+    assert query(samples_copy, "select count(*) from articles") == [(10,)]
+    assert query(samples_copy, "select count(*), count(distinct status) from runs") == [(2, 1)]
+
+
+def test_editing_one_sample_lands_exactly_one_new_version(samples_copy: Path) -> None:
+    ingest_flow(samples_copy)
+    page = samples_copy / "samples" / "texts" / "renmin-yixian-shouhu.txt"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("勇当先锋", "勇当先锋模范"), encoding="utf-8"
+    )
+    summary = ingest_flow(samples_copy)
+    assert summary["changed"] == 1 and summary["unchanged"] == 9
+    assert query(samples_copy, "select locator, version from articles where version > 1") == [
+        ("samples:texts/renmin-yixian-shouhu.txt", 2)
+    ]
+
+
+def test_batches_and_limit(samples_copy: Path) -> None:
+    summary = ingest_flow(samples_copy, batch_size=3, limit=7)
+    assert summary["seen"] == 7
+    assert query(samples_copy, "select count(*) from documents") == [(7,)]
+
+
+def test_run_publishes_summary_artifacts(samples_copy: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    summary = ingest_flow(samples_copy)
+    flow_run_id = summary["flow_run_id"]
+    assert flow_run_id
+
+    async def artifacts() -> list:
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
+                )
+            )
+
+    found = {a.key: a for a in asyncio.run(artifacts())}
+    assert "ingest-summary" in found and "ingest-outcomes" in found
+    assert "new documents | 10" in found["ingest-summary"].data

@@ -1,0 +1,128 @@
+"""sources.yaml: valid files load; each kind of mistake names its line and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.sources import ConfigError, LocalSource, UrlsSource, load_sources
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "pages").mkdir(exist_ok=True)
+    (tmp_path / "urls.txt").write_text("https://example.org/a\n", encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_sources(path)
+    return caught.value.problems
+
+
+def test_valid_file_loads_every_kind(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+fetch:
+  retries: 2
+sources:
+  - name: disk
+    kind: local
+    path: pages
+  - name: list
+    kind: urls
+    urls: [https://example.org/a, http://example.org/b]
+  - name: listfile
+    kind: urls
+    file: urls.txt
+    politeness: {delay: 0.5, concurrency: 2}
+  - name: map
+    kind: sitemap
+    url: https://example.org/sitemap.xml
+  - name: news
+    kind: feed
+    url: https://example.org/feed.xml
+    enabled: false
+""",
+    )
+    parsed = load_sources(path)
+    assert [s.kind for s in parsed.sources] == ["local", "urls", "urls", "sitemap", "feed"]
+    assert isinstance(parsed.sources[0], LocalSource)
+    assert isinstance(parsed.sources[2], UrlsSource) and parsed.sources[2].politeness.delay == 0.5
+    assert parsed.fetch.retries == 2
+
+
+def test_unknown_key_names_line_and_allowed_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - name: disk\n    kind: local\n    path: pages\n    globb: '*.html'\n",
+    )
+    [message] = problems(path)
+    assert "line 5" in message and "unknown key 'globb'" in message and "glob" in message
+
+
+def test_bad_url_names_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "sources:\n  - name: web\n    kind: sitemap\n    url: ftp://example.org/map.xml\n"
+    )
+    [message] = problems(path)
+    assert "line 4" in message and "not an http(s) URL" in message
+
+
+def test_duplicate_source_name_points_at_both_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - name: a\n    kind: local\n    path: pages\n"
+        "  - name: a\n    kind: local\n    path: pages\n",
+    )
+    [message] = problems(path)
+    assert "line 5" in message and "line 2" in message and "unique" in message
+
+
+def test_missing_directory_is_reported_with_the_resolved_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources:\n  - name: a\n    kind: local\n    path: nowhere\n")
+    [message] = problems(path)
+    assert "line 4" in message and "nowhere" in message and str(tmp_path) in message
+
+
+def test_wrong_type_says_what_was_expected(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "sources:\n  - name: a\n    kind: local\n    path: pages\n    enabled: often\n"
+    )
+    [message] = problems(path)
+    assert "line 5" in message and "true or false" in message and "often" in message
+
+
+def test_unknown_kind_lists_the_kinds(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources:\n  - name: a\n    kind: rss\n    url: https://example.org/f\n")
+    [message] = problems(path)
+    assert "line 2" in message and "urls, sitemap, feed, local" in message and "'rss'" in message
+
+
+def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "sources:\n  - name: a\n    kind: [local\n")
+    [message] = problems(path)
+    assert "not valid YAML" in message and "line" in message
+
+
+def test_urls_and_file_together_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - name: a\n    kind: urls\n    urls: [https://example.org/]\n"
+        "    file: urls.txt\n",
+    )
+    [message] = problems(path)
+    assert "line 2" in message and "either 'urls'" in message
+
+
+def test_several_mistakes_are_all_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "sources:\n  - name: a\n    kind: local\n    path: pages\n    colour: red\n"
+        "  - name: b\n    kind: sitemap\n    url: notaurl\n",
+    )
+    assert len(problems(path)) == 2
