@@ -21,7 +21,12 @@ def landed(samples_copy: Path, prefect_api: str) -> Path:
 
 
 def test_run_in_process_without_a_server_then_rerun_is_unchanged(samples_copy: Path) -> None:
-    env = {"PREFECT_API_URL": "", "INGEST_WAREHOUSE": ""}
+    # A private PREFECT_HOME: the temporary server's SQLite file must not be shared with other runs.
+    env = {
+        "PREFECT_API_URL": "",
+        "INGEST_WAREHOUSE": "",
+        "PREFECT_HOME": str(samples_copy / "prefect"),
+    }
     first = run_cli("run", cwd=samples_copy, env=env)
     assert first.returncode == 0, first.stderr
     assert "new documents" in first.stdout and "│                    10 │" in first.stdout
