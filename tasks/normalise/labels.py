@@ -1,0 +1,105 @@
+"""The labels Chinese pages put before their metadata (`来源：`, `发布时间：`, `执笔：` …) and dates.
+
+Shared by the line classifier, which needs to know a metadata line when it
+sees one, and the metadata step, which reads the values. Text reaching them is
+Simplified, with full-width or half-width colons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """What a labelled value on a page is."""
+
+    SOURCE = "source"
+    PUBLISHED = "published"
+    AUTHOR = "author"
+    EDITOR = "editor"
+    COUNTER = "counter"  # view counts and other page widgets
+
+
+_LABEL_WORDS: dict[Label, tuple[str, ...]] = {
+    Label.SOURCE: ("稿件来源", "文章来源", "信息来源", "新闻来源", "来源"),
+    Label.PUBLISHED: (
+        "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "时间", "日期",
+    ),
+    Label.AUTHOR: ("执笔", "作者", "撰稿", "撰文", "记者", "通讯员", "文"),
+    Label.EDITOR: (
+        "责任编辑", "责编", "编辑", "主编", "审核", "审校", "校对", "初审", "复审", "终审",
+        "送签", "签发", "核稿", "监制", "统筹",
+    ),
+    Label.COUNTER: ("浏览次数", "阅读次数", "点击数", "点击量", "浏览量", "阅读量", "访问量"),
+}  # fmt: skip
+_KIND = {word: label for label, words in _LABEL_WORDS.items() for word in words}
+# Longest first so 责任编辑 wins over 编辑. A label is a word then a colon, not inside a
+# longer word (`原文：` is no `文：`) but possibly glued to a date (`2022-07-20来源：`);
+# `文/张三` counts too.
+_WORDS = "|".join(sorted(_KIND, key=len, reverse=True))
+LABEL = re.compile(rf"(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{_WORDS})\s*(?:[:：]|(?<=文)/)\s*")
+# Placeholders that name no one.
+NOBODY = frozenset({"佚名", "未知", "不详", "匿名", "本站", "网络", "admin", "管理员", "小编"})
+
+DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One labelled value found in a line."""
+
+    label: Label
+    word: str  # the label as written, e.g. 终审
+    value: str  # the text after it, up to the next label
+    start: int  # where the label starts in the line
+
+
+def labelled(line: str) -> list[Labelled]:
+    """Every labelled value in a line, in order; values run up to the next label."""
+    matches = list(LABEL.finditer(line))
+    out = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        value = line[match.end() : end]
+        word = match.group("word")
+        out.append(Labelled(_KIND[word], word, value, match.start()))
+    return out
+
+
+def find_date(text: str) -> tuple[str, re.Match[str]] | None:
+    """The first plausible date (and time) in `text` as ISO 8601, with its match."""
+    for match in DATE.finditer(text):
+        iso = iso_date(match)
+        if iso:
+            return iso, match
+    return None
+
+
+def iso_date(match: re.Match[str]) -> str | None:
+    """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date."""
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    if match["H"] is None:
+        return iso
+    hour, minute = int(match["H"]), int(match["M"])
+    if hour > 23 or minute > 59:
+        return iso
+    iso += f"T{hour:02d}:{minute:02d}"
+    if match["S"] is not None and int(match["S"]) <= 59:
+        iso += f":{int(match['S']):02d}"
+    return iso
+
+
+def date_only(line: str) -> str | None:
+    """The date when a line holds nothing but a date (and time), else None."""
+    found = find_date(line)
+    if found and not line[: found[1].start()].strip() and not line[found[1].end() :].strip():
+        return found[0]
+    return None
