@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tasks.normalise.draft import Draft
-from tasks.normalise.labels import Label, date_only, labelled
+from tasks.normalise.labels import (
+    BRACKETED_NAMES,
+    REPORTER,
+    UNIT,
+    Label,
+    date_only,
+    labelled,
+)
 
 
 class Role(StrEnum):
@@ -151,7 +158,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             continue
         elif NOTE.search(lines[i].text):
             roles[i] = Role.NOTE
-        elif lines[i].labels & {Label.AUTHOR, Label.EDITOR}:
+        elif lines[i].labels & {Label.AUTHOR, Label.EDITOR} or REPORTER.match(lines[i].text):
             roles[i] = Role.BYLINE
     metas = [i for i in range(first) if roles[i] is Role.META]
     title = None
@@ -219,7 +226,7 @@ def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) ->
             roles[i], closing = Role.META, i
         elif roles[i] is Role.CHROME:
             continue
-        elif _parenthesised_names(text):
+        elif BRACKETED_NAMES.fullmatch(text):
             roles[i], closing = Role.CREDIT, i
         elif (
             text == headline
@@ -245,21 +252,9 @@ def _headline(text: str) -> bool:
     )
 
 
-_UNIT = re.compile(
-    r"^[\u3400-\u9fff（）()]{2,20}(?:委员会|工委|委|办公室|办|局|厅|部|中心|网|社|院|会|处|室|组|站|所|报|台)$"
-)
-_NAMES = re.compile(
-    r"^[（(]\s*[\u3400-\u9fff·]{2,5}(?:[\s、，,][\u3400-\u9fff·]{2,5}){0,3}\s*[）)]$"
-)
-
-
 def _byline(text: str) -> bool:
     """A unit's or a writer's name standing alone, as under a headline."""
-    return bool(_UNIT.match(text)) or bool(_NAMES.match(text))
-
-
-def _parenthesised_names(text: str) -> bool:
-    return bool(_NAMES.match(text))
+    return bool(UNIT.match(text) or REPORTER.match(text) or BRACKETED_NAMES.fullmatch(text.strip()))
 
 
 def drop_boilerplate(draft: Draft) -> None:

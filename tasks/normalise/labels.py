@@ -43,6 +43,22 @@ LABEL = re.compile(rf"(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{_WORDS})\s*(?:[
 # Placeholders that name no one.
 NOBODY = frozenset({"佚名", "未知", "不详", "匿名", "本站", "网络", "admin", "管理员", "小编"})
 
+_NAME = r"[\u3400-\u9fff·]{2,5}"
+_NAME_LIST = rf"{_NAME}(?:[\s、，,]+{_NAME}){{0,5}}"
+# A line that only names a unit, as under a headline: `河南省直机关工委`.
+UNIT = re.compile(
+    r"^[\u3400-\u9fff（）()]{2,10}"
+    r"(?:委员会|工委|党委|委|办公室|办|局|厅|部|中心|网|报社|报|杂志社|电视台|研究院|院|处|室|站)$"
+)
+# A reporter's byline, alone or opening the lede: `本报讯（记者 王小明）`, `记者 张三 李四`.
+REPORTER = re.compile(
+    r"^(?:\S{0,12}?(?:讯|电))?\s*[（(]?\s*(?:本报|本网|特约)?(?:记者|通讯员)\s*"
+    rf"(?P<names>{_NAME_LIST})\s*(?:[）)]|$)"
+)
+# Writers' names in brackets, alone on a line or closing the last paragraph: `（翟道武）`.
+BRACKETED_NAMES = re.compile(rf"[（(]\s*(?P<names>{_NAME_LIST})\s*[）)]$")
+NAME = re.compile(rf"^{_NAME}$|^[A-Za-z][A-Za-z .'-]{{1,40}}$")
+
 DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"

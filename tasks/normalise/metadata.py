@@ -21,21 +21,24 @@ import re
 
 from tasks.normalise.boilerplate import Role, _headline
 from tasks.normalise.draft import Draft
-from tasks.normalise.labels import NOBODY, Label, date_only, find_date, labelled
+from tasks.normalise.labels import (
+    BRACKETED_NAMES,
+    NAME,
+    NOBODY,
+    REPORTER,
+    Label,
+    date_only,
+    find_date,
+    labelled,
+)
 from tasks.normalise.punctuation import fullwidth_punctuation
 from tasks.normalise.script import to_simplified
 from tasks.normalise.whitespace import tidy_lines
 
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
-_NAME = re.compile(r"^[\u3400-\u9fff·]{2,6}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
 # Where a labelled value ends: a closing bracket, a separator, a date.
 _VALUE_END = re.compile(r"[)）】\]|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
-_TRAILING_NAMES = re.compile(
-    r"(?<=[。！？!?”’…])\s*[（(]\s*(?:(?:本报|特约)?(?:记者|通讯员)\s*)?"
-    r"(?P<names>[\u3400-\u9fff·]{2,5}(?:[\s、，,][\u3400-\u9fff·]{2,5}){0,3})\s*[）)]$"
-)
-_BRACKETED = re.compile(r"^[（(]\s*(?P<names>[^()（）]+?)\s*[）)]$")
-_REPORTER = re.compile(r"^(?:本报|特约)?(?:记者|通讯员)\s+(?P<names>[\u3400-\u9fff·\s、]{2,30})$")
+_SENTENCE_END = frozenset("。！？!?”’…")
 # Separators between a page title and the site name after it.
 _TITLE_SUFFIX = re.compile(r"\s*(?:_|\||｜|--|——|-|–|—)\s*")
 
@@ -47,7 +50,7 @@ def read_metadata(draft: Draft) -> None:
             draft.title = line
         elif role in (Role.META, Role.CREDIT, Role.BYLINE):
             _read_line(draft, line)
-    _trailing_byline(draft)
+    _bylines_in_body(draft)
     _from_markup(draft)
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
     draft.editors = _unique(draft.editors)
@@ -71,7 +74,7 @@ def _read_line(draft: Draft, line: str) -> None:
         return
     if date_only(line):
         _take_date(draft, line)  # a date line under the headline
-    elif match := _REPORTER.match(line) or _BRACKETED.match(line):
+    elif match := REPORTER.match(line) or BRACKETED_NAMES.fullmatch(line):
         draft.authors.extend(_names(match["names"]))
 
 
@@ -93,22 +96,28 @@ def _names(value: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT.split(value):
         part = part.strip("（）()【】[]：:")
-        if part and part not in NOBODY and _NAME.match(part):
+        if part and part not in NOBODY and NAME.match(part):
             names.append(part)
     return names
 
 
-def _trailing_byline(draft: Draft) -> None:
-    """A writer's name in brackets closing the last paragraph, `……胜利。（翟道武）`, moves to authors."""
+def _bylines_in_body(draft: Draft) -> None:
+    """Writers named inside the body: opening the lede, or bracketed after the last sentence.
+
+    `本报讯（记者 王小明）12月4日…` names the writer and stays as written; the
+    closing `……胜利。（翟道武）` is a byline only, and leaves the text.
+    """
     lines = draft.text.split("\n")
-    if not lines or not lines[-1]:
+    if not lines or not lines[0]:
         return
-    match = _TRAILING_NAMES.search(lines[-1])
-    if match is None:
-        return
-    draft.authors.extend(_names(match["names"]))
-    lines[-1] = lines[-1][: match.start()].rstrip()
-    draft.text = "\n".join(lines)
+    if match := REPORTER.match(lines[0]):
+        draft.authors.extend(_names(match["names"]))
+    last = lines[-1]
+    match = BRACKETED_NAMES.search(last)
+    if match and match.start() > 0 and last[match.start() - 1] in _SENTENCE_END:
+        draft.authors.extend(_names(match["names"]))
+        lines[-1] = last[: match.start()].rstrip()
+        draft.text = "\n".join(lines)
 
 
 def _from_markup(draft: Draft) -> None:
