@@ -66,6 +66,7 @@ NOTE = re.compile(
 # After it: pointers elsewhere.
 POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接|（完）|\(完\)|^【?责任编辑")
 BREADCRUMB = re.compile(r">>|»|›|(?:>[^>]*){2,}|(?:→[^→]*){2,}")
+NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -134,19 +135,25 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
     """(first, last) prose paragraph of the article: the run of prose with the most text.
 
     Runs are prose paragraphs with at most BODY_GAP other lines (headings) between
-    them, so a prose-like notice in the page header stays outside the body.
+    them and no chrome or source/date line among those, so a prose-like notice in
+    the page header stays outside the body.
     """
     prose = [i for i, line in enumerate(lines) if line.prose and roles[i] is Role.BODY]
     if not prose:
         return None
     runs: list[list[int]] = [[prose[0]]]
     for i in prose[1:]:
-        if i - runs[-1][-1] - 1 <= BODY_GAP:
+        gap = range(runs[-1][-1] + 1, i)
+        if len(gap) <= BODY_GAP and not any(_breaks_body(lines[k], roles[k]) for k in gap):
             runs[-1].append(i)
         else:
             runs.append([i])
     best = max(runs, key=lambda run: sum(len(lines[i].text) for i in run))
     return best[0], best[-1]
+
+
+def _breaks_body(line: Line, role: Role) -> bool:
+    return role is Role.CHROME or bool(line.labels & {Label.SOURCE, Label.PUBLISHED})
 
 
 def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
@@ -226,7 +233,7 @@ def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) ->
             roles[i], closing = Role.META, i
         elif roles[i] is Role.CHROME:
             continue
-        elif BRACKETED_NAMES.fullmatch(text):
+        elif (names := BRACKETED_NAMES.fullmatch(text)) and _all_names(names):
             roles[i], closing = Role.CREDIT, i
         elif (
             text == headline
@@ -249,12 +256,18 @@ def _headline(text: str) -> bool:
         and not date_only(text)
         and not STRONG.search(text)
         and not BREADCRUMB.search(text)
+        and not NAVIGATION.search(text)
     )
 
 
 def _byline(text: str) -> bool:
     """A unit's or a writer's name standing alone, as under a headline."""
-    return bool(UNIT.match(text) or REPORTER.match(text) or BRACKETED_NAMES.fullmatch(text.strip()))
+    names = BRACKETED_NAMES.fullmatch(text)
+    return bool(UNIT.match(text) or REPORTER.match(text) or (names and _all_names(names)))
+
+
+def _all_names(match: re.Match[str]) -> bool:
+    return all(looks_like_name(n) for n in re.split(r"[\s、，,]+", match["names"]))
 
 
 def drop_boilerplate(draft: Draft) -> None:

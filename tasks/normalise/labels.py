@@ -58,6 +58,27 @@ REPORTER = re.compile(
 # Writers' names in brackets, alone on a line or closing the last paragraph: `（翟道武）`.
 BRACKETED_NAMES = re.compile(rf"[（(]\s*(?P<names>{_NAME_LIST})\s*[）)]$")
 NAME = re.compile(rf"^{_NAME}$|^[A-Za-z][A-Za-z .'-]{{1,40}}$")
+# Words a byline puts between names: `记者 王小明 通讯员 赵六`.
+ROLE_WORDS = frozenset({"记者", "通讯员", "本报", "本网", "特约", "实习生", "摄影", "摄"})
+# Common Chinese surnames (the usual few hundred cover nearly everyone), for names that
+# stand in brackets with no label: `（翟道武）` is a byline, `（职工）` is not.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥"
+    "南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
+    "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
+    "逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+) | {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙"}
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether a 2–4 character Han string reads as a person's name (a known surname first)."""
+    return 2 <= len(text) <= 4 and (text[0] in SURNAMES or text[:2] in SURNAMES)
+
 
 DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"

@@ -26,10 +26,12 @@ from tasks.normalise.labels import (
     NAME,
     NOBODY,
     REPORTER,
+    ROLE_WORDS,
     Label,
     date_only,
     find_date,
     labelled,
+    looks_like_name,
 )
 from tasks.normalise.punctuation import fullwidth_punctuation
 from tasks.normalise.script import to_simplified
@@ -74,7 +76,10 @@ def _read_line(draft: Draft, line: str) -> None:
         return
     if date_only(line):
         _take_date(draft, line)  # a date line under the headline
-    elif match := REPORTER.match(line) or BRACKETED_NAMES.fullmatch(line):
+    elif (match := REPORTER.match(line)) or (
+        (match := BRACKETED_NAMES.fullmatch(line))
+        and all(looks_like_name(n) for n in _names(match["names"]))
+    ):
         draft.authors.extend(_names(match["names"]))
 
 
@@ -96,7 +101,7 @@ def _names(value: str) -> list[str]:
     names = []
     for part in _NAME_SPLIT.split(value):
         part = part.strip("（）()【】[]：:")
-        if part and part not in NOBODY and NAME.match(part):
+        if part and part not in NOBODY and part not in ROLE_WORDS and NAME.match(part):
             names.append(part)
     return names
 
@@ -114,7 +119,12 @@ def _bylines_in_body(draft: Draft) -> None:
         draft.authors.extend(_names(match["names"]))
     last = lines[-1]
     match = BRACKETED_NAMES.search(last)
-    if match and match.start() > 0 and last[match.start() - 1] in _SENTENCE_END:
+    if (
+        match
+        and match.start() > 0
+        and last[match.start() - 1] in _SENTENCE_END
+        and all(looks_like_name(n) for n in _names(match["names"]))
+    ):
         draft.authors.extend(_names(match["names"]))
         lines[-1] = last[: match.start()].rstrip()
         draft.text = "\n".join(lines)
