@@ -30,6 +30,7 @@ from tasks.normalise.labels import (
     Label,
     date_only,
     labelled,
+    looks_like_name,
 )
 
 
