@@ -272,9 +272,12 @@ def _all_names(match: re.Match[str]) -> bool:
 
 
 def drop_boilerplate(draft: Draft) -> None:
-    """Keep the article's body paragraphs; set the others aside for the metadata step."""
+    """Keep the article's body paragraphs; set the others aside for the metadata step.
+
+    The flag counts the lines taken out of the text; the headline moves to `title`.
+    """
     paragraphs = draft.text.split("\n") if draft.text else []
     roles = classify(paragraphs)
     draft.text = "\n".join(p for p, r in zip(paragraphs, roles, strict=True) if r is Role.BODY)
     draft.aside = [(r, p) for p, r in zip(paragraphs, roles, strict=True) if r is not Role.BODY]
-    draft.flag("boilerplate_lines", len(draft.aside))
+    draft.flag("boilerplate_lines", sum(role is not Role.TITLE for role, _ in draft.aside))
