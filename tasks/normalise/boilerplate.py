@@ -28,6 +28,7 @@ from tasks.normalise.labels import (
     REPORTER,
     UNIT,
     Label,
+    alternation,
     date_only,
     labelled,
     looks_like_name,
@@ -47,13 +48,63 @@ class Role(StrEnum):
 
 
 # Words that only page furniture uses: one is enough.
-STRONG = re.compile(
-    "版权所有|版权声明|Copyright|©|ICP备|ICP证|公网安备|技术支持|主办单位|承办单位|网站标识码|"
-    "返回顶部|电脑版|手机版|您的位置|当前位置|现在的位置|所在位置|站内搜索|全站搜索|投稿邮箱|"
-    "文字缩放|字体[:：]|字号[:：]|【字体|分享到|扫一[扫下]|二维码|用户登录|验证码|加载中|浏览器|"
-    "尊敬的(?:用户|读者|访客)|打印(?:本页|正文|此页|文章)|关闭(?:本页|窗口|此页)|上一篇|下一篇|"
-    "相关(?:阅读|新闻|文章|链接)|热点推荐|网站地图|联系我们|设为首页|加入收藏|免责声明|"
-    "浏览次数|阅读次数|点击数|您是第.*位访",
+STRONG = alternation(
+    [
+        *[
+            "版权所有",
+            "版权声明",
+            "Copyright",
+            "©",
+            "ICP备",
+            "ICP证",
+            "公网安备",
+            "技术支持",
+            "主办单位",
+            "承办单位",
+        ],
+        *[
+            "网站标识码",
+            "返回顶部",
+            "电脑版",
+            "手机版",
+            "您的位置",
+            "当前位置",
+            "现在的位置",
+            "所在位置",
+            "站内搜索",
+        ],
+        *[
+            "全站搜索",
+            "投稿邮箱",
+            "文字缩放",
+            "【字体",
+            "分享到",
+            "二维码",
+            "用户登录",
+            "验证码",
+            "加载中",
+            "浏览器",
+        ],
+        *[
+            "上一篇",
+            "下一篇",
+            "热点推荐",
+            "网站地图",
+            "联系我们",
+            "设为首页",
+            "加入收藏",
+            "免责声明",
+        ],
+        *["浏览次数", "阅读次数", "点击数"],
+        "字体[:：]",
+        "字号[:：]",
+        "扫一[扫下]",
+        "尊敬的(?:用户|读者|访客)",
+        "打印(?:本页|正文|此页|文章)",
+        "关闭(?:本页|窗口|此页)",
+        "相关(?:阅读|新闻|文章|链接)",
+        "您是第.*位访",
+    ],
     re.IGNORECASE,
 )
 # Words chrome often uses and prose sometimes does: each adds a little.
@@ -66,7 +117,7 @@ NOTE = re.compile(
 )
 # After it: pointers elsewhere.
 POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接|（完）|\(完\)|^【?责任编辑")
-BREADCRUMB = re.compile(r">>|»|›|(?:>[^>]*){2,}|(?:→[^→]*){2,}")
+BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 HAN = re.compile(r"[\u3400-\u9fff]")

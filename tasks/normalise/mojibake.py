@@ -25,11 +25,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from tasks.charset import common_han
 from tasks.normalise.draft import Draft
-from tasks.normalise.plausibility import QUOTE_PENALTY, char_model, simplified_char, window_means
+from tasks.normalise.plausibility import (
+    LOG_BACKOFF,
+    QUOTE_PENALTY,
+    char_model,
+    simplified_char,
+    window_means,
+)
 
 # A repair must raise the paragraph's log-probability by at least this much (a
 # likelihood ratio of e^8, about 3000) and by this much per damaged character.
@@ -55,6 +61,7 @@ _HALF_TO_FULL = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
 # scraper made half-width), then what ended it: an ASCII trail byte, 0x80 shown as €,
 # or a lost byte.
 _RUN = r"(?P<run>(?:[^\x00-\x7f\s€\ufffd]|[!,:;\u3000])+)(?P<end>[\x40-\x7e€]|[?\ufffd])?"
+_LOST_MARK = re.compile("[?\ufffd]")
 _MARKED = re.compile(rf"[?\ufffd]{_RUN}")
 _FREE = re.compile(_RUN)
 
@@ -115,7 +122,8 @@ def repair_line(line: str) -> tuple[str, int, int]:
             continue
         if last > first and _implausible(line[first : last + 1]):
             suspected += 1
-        pos = last + 1
+        # A lone mark's run may be clean text after a real question mark: look inside it too.
+        pos = first + 1 if len(runs) == 1 and runs[0][2] else last + 1
     return line, repaired, suspected
 
 
@@ -145,29 +153,33 @@ def _next_region(line: str, pos: int) -> tuple[int, int, list[Run]] | None:
             first = min(first, marked.start())
         return first, last, runs
     assert marked is not None
-    return marked.start(), marked.start(), [(marked.start(), marked, True)]
+    return marked.start(), marked.end() - 1, [(marked.start(), marked, True)]
 
 
-def _clusters(line: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def _clusters(line: str) -> tuple[tuple[int, int], ...]:
     """(first, last) of groups of unusual characters dense enough to look like mojibake.
 
     A lost-byte mark counts when it stands next to an unusual character; on its own
     it is usually a question mark the scraper made half-width.
     """
     unusual = {m.start() for m in _unusual().finditer(line)}
-    signals = sorted(
-        unusual
-        | {i for i, ch in enumerate(line) if ch in LOST and (i - 1 in unusual or i + 1 in unusual)}
-    )
+    if not unusual:
+        return ()
+    marks = {
+        m.start()
+        for m in _LOST_MARK.finditer(line)
+        if m.start() - 1 in unusual or m.start() + 1 in unusual
+    }
     clusters: list[tuple[int, int]] = []
     group: list[int] = []
-    for pos in [*signals, len(line) + CLUSTER_GAP + 1]:
+    for pos in [*sorted(unusual | marks), len(line) + CLUSTER_GAP + 1]:
         if group and pos - group[-1] > CLUSTER_GAP:
             if len(group) >= CLUSTER_SIGNALS:
                 clusters.append((group[0], group[-1]))
             group = []
         group.append(pos)
-    return clusters
+    return tuple(clusters)
 
 
 def _implausible(text: str) -> bool:
@@ -283,8 +295,13 @@ def _encode(text: str) -> bytes | None:
 
 
 @cache
-def _partners(byte: int, lead_missing: bool) -> tuple[str, ...]:
-    """Everyday characters whose GBK form has `byte` as trail (lead missing) or as lead."""
+def _partners(byte: int, lead_missing: bool) -> tuple[tuple[str, str, float], ...]:
+    """Everyday characters whose GBK form has `byte` as trail (lead missing) or as lead.
+
+    Each comes with its Simplified form, which is what the model scores, and that
+    form's log-probability on its own.
+    """
+    model = char_model()
     out = []
     for other in range(0x81, 0xFF) if lead_missing else range(0x40, 0xFF):
         pair = bytes((other, byte)) if lead_missing else bytes((byte, other))
@@ -293,32 +310,42 @@ def _partners(byte: int, lead_missing: bool) -> tuple[str, ...]:
         except UnicodeDecodeError:
             continue
         if ch in common_han():
-            out.append(ch)
+            simple = simplified_char(ch)
+            out.append((ch, simple, model.char_logprob(None, simple)))
     return tuple(out)
 
 
 def _guesses(
     known: int, lead_missing: bool, before: str | None, after: str | None, quotes: int
-) -> list[tuple[float, str]]:
+) -> tuple[tuple[float, str], ...]:
     """Everyday characters sharing byte `known`, best first, scored against their neighbours.
 
     `quotes` is the paragraph's surplus of “ over ”; a quote mark that evens it out is favoured.
+    The model's bigram rule is inlined: this loop is the repair's hot spot.
     """
     model = char_model()
-    prev = simplified_char(before) if before else None
+    unigram, bigram = model.unigram, model.bigram
+    prev = simplified_char(before) if before and simplified_char(before) in unigram else None
     nxt = simplified_char(after) if after else None
+    nxt_alone = model.char_logprob(None, nxt) if nxt else 0.0
+    nxt_known = nxt in unigram
     scored = []
-    for ch in _partners(known, lead_missing):
-        simple = simplified_char(ch)
-        value = model.char_logprob(prev, simple)
+    for ch, simple, alone in _partners(known, lead_missing):
+        known_char = simple in unigram
+        value = alone
+        if prev and known_char:
+            value = bigram.get(prev + simple, LOG_BACKOFF + alone)
         if nxt:
-            value += model.char_logprob(simple, nxt)
+            if known_char and nxt_known:
+                value += bigram.get(simple + nxt, LOG_BACKOFF + nxt_alone)
+            else:
+                value += nxt_alone
         if ch in "“”":
             balance = quotes + (1 if ch == "“" else -1)
             value -= QUOTE_PENALTY * (abs(balance) - abs(quotes))
         scored.append((value, ch))
     scored.sort(reverse=True)
-    return scored
+    return tuple(scored)
 
 
 def _gain(line: str, start: int, end: int, text: str) -> float:

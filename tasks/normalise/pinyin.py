@@ -13,6 +13,7 @@ import re
 from functools import cache
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_TONE = re.compile(f"[{TONED}]")
 _PLAIN = str.maketrans(TONED, "aaaaeeeeiiiioooouuuuüüüü")
 _INITIALS = ("", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x")
 _INITIALS += ("zh", "ch", "sh", "r", "z", "c", "s", "y", "w")
@@ -73,8 +74,7 @@ def syllables() -> frozenset[str]:
 
 def is_syllable(word: str) -> bool:
     """Whether `word` is one pinyin syllable carrying exactly one tone mark."""
-    marks = sum(word.count(ch) for ch in TONED)
-    return marks == 1 and word.translate(_PLAIN) in syllables()
+    return len(_TONE.findall(word)) == 1 and word.translate(_PLAIN) in syllables()
 
 
 def remove_pinyin(text: str) -> tuple[str, int]:

@@ -18,6 +18,8 @@ flag. The order matters and is documented in docs/normalisation.md:
 
 from __future__ import annotations
 
+import re
+
 from tasks.normalise.boilerplate import drop_boilerplate
 from tasks.normalise.draft import Draft, Step, text_step
 from tasks.normalise.markup import strip_markup
@@ -72,10 +74,13 @@ def normalise(
     )
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _language(text: str, hint: str | None) -> str | None:
-    sample = text[:4000]
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    letters = sum(1 for ch in sample if ch.isalpha())
-    if letters and han / letters > 0.3:
+    sample = text[:1000]  # enough to tell Chinese from not
+    letters = len(_LETTER.findall(sample))
+    if letters and len(_HAN.findall(sample)) / letters > 0.3:
         return "zh"
     return hint

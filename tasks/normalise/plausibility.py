@@ -44,6 +44,7 @@ LOG_LATIN = math.log(0.005)  # ASCII letters, digits and other ASCII punctuation
 LOG_SPACE = math.log(0.01)
 LOG_SYMBOL = math.log(1e-7)  # anything else: box drawing, circled numbers, €, full-width Latin …
 BIGRAM_WEIGHT = 0.6  # share of a seen bigram's probability in the interpolated estimate
+LOG_BACKOFF = math.log(1 - BIGRAM_WEIGHT)  # an unseen pair falls back on the unigram
 # An unmatched “ or ” in a paragraph costs this much: mojibake eats one side of a pair.
 QUOTE_PENALTY = 6.0
 
@@ -57,37 +58,47 @@ class CharModel:
     """Log-probabilities for Han characters and for character pairs seen inside words."""
 
     unigram: dict[str, float]
-    bigram: dict[str, float]  # log P(b | a) for "ab", from the bucketed word frequency
+    bigram: dict[str, float]  # log P(b | a) for "ab" seen in words, already interpolated
     unseen: float  # log-probability of a Han character the dictionary never uses
 
     def char_logprob(self, prev: str | None, ch: str) -> float:
         """log P(ch | prev) under the interpolated bigram model."""
         uni = self.unigram.get(ch)
         if uni is None:
-            if _HAN.match(ch):
-                return self.unseen
-            punct = PUNCTUATION.get(ch)
-            if punct is not None:
-                return punct
-            if ch.isspace():
-                return LOG_SPACE
-            if ch.isascii():
-                return LOG_LATIN
-            return LOG_SYMBOL
+            return self._other(ch)
         if prev is None:
             return uni
         bi = self.bigram.get(prev + ch)
-        if bi is None:
-            return math.log(1 - BIGRAM_WEIGHT) + uni
-        return math.log(BIGRAM_WEIGHT * math.exp(bi) + (1 - BIGRAM_WEIGHT) * math.exp(uni))
+        return LOG_BACKOFF + uni if bi is None else bi
+
+    def _other(self, ch: str) -> float:
+        """Characters outside the dictionary, by class."""
+        if _HAN.match(ch):
+            return self.unseen
+        punct = PUNCTUATION.get(ch)
+        if punct is not None:
+            return punct
+        if ch.isspace():
+            return LOG_SPACE
+        return LOG_LATIN if ch.isascii() else LOG_SYMBOL
 
     def logprob(self, text: str) -> float:
         """Total log-probability of `text` (Simplified script expected)."""
+        unigram, bigram = self.unigram, self.bigram
         total = 0.0
         prev: str | None = None
         for ch in text:
-            total += self.char_logprob(prev, ch)
-            prev = ch if ch in self.unigram else None
+            uni = unigram.get(ch)
+            if uni is None:
+                total += self._other(ch)
+                prev = None
+                continue
+            if prev is None:
+                total += uni
+            else:
+                bi = bigram.get(prev + ch)
+                total += LOG_BACKOFF + uni if bi is None else bi
+            prev = ch
         return total
 
 
@@ -114,8 +125,9 @@ def char_model() -> CharModel:
     unigram = {ch: math.log(n / total) for ch, n in chars.items() if _HAN.match(ch)}
     bigram = {}
     for pair, digits in strength.items():
-        first = chars[pair[0]]
-        bigram[pair] = math.log(min(1.0, 10 ** (digits - 0.5) / first))
+        seen = min(1.0, 10 ** (digits - 0.5) / chars[pair[0]])
+        alone = chars[pair[1]] / total
+        bigram[pair] = math.log(BIGRAM_WEIGHT * seen + (1 - BIGRAM_WEIGHT) * alone)
     return CharModel(unigram, bigram, math.log(0.5 / total))
 
 

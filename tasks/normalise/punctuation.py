@@ -20,6 +20,7 @@ _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _MARK = re.compile(
     rf"(?<=[{_HAN}{_CJK_PUNCT}])([,;:!?])(?=[{_HAN}{_CJK_PUNCT}0-9,;:!?\"']|\s|$)", re.MULTILINE
 )
+_RUN_OF_MARKS = re.compile(r"[，；：！？][,;:!?]")
 _PAIR = re.compile(rf"\(([^()\n]*[{_HAN}][^()\n]*)\)")
 _SMALL_FORMS = str.maketrans(
     {"﹐": "，", "﹑": "、", "﹒": "．", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
@@ -27,15 +28,19 @@ _SMALL_FORMS = str.maketrans(
 _SMALL = re.compile("[﹐﹑﹒﹔﹕﹖﹗]")
 
 
+def _full(match: re.Match[str]) -> str:
+    return _FULL[match.group(1)]
+
+
 def fullwidth_punctuation(text: str) -> tuple[str, int]:
     """Make half-width punctuation in Chinese text full-width; return the text and the count."""
     small = len(_SMALL.findall(text))
     if small:
         text = text.translate(_SMALL_FORMS)
-    # Repeated until stable: in `好,!` the `!` only has a Chinese neighbour once `,` is converted.
-    text, marks = _MARK.subn(lambda m: _FULL[m.group(1)], text)
-    while True:
-        text, more = _MARK.subn(lambda m: _FULL[m.group(1)], text)
+    text, marks = _MARK.subn(_full, text)
+    # In `好,!` the `!` only has a Chinese neighbour once the `,` is converted.
+    while _RUN_OF_MARKS.search(text):
+        text, more = _MARK.subn(_full, text)
         if not more:
             break
         marks += more
