@@ -228,7 +228,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
                 continue
             if roles[i] is Role.BODY and _byline(lines[i].text):
                 continue
-            if _headline(lines[i].text):
+            if looks_like_headline(lines[i].text):
                 title = i
             break
     if title is not None:
@@ -259,9 +259,9 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
         if roles[i] is not Role.BODY:
             continue
         text = lines[i].text
-        if len(text) <= SHORT and not SENTENCE.search(text) and not _headline(text):
+        if len(text) <= SHORT and not SENTENCE.search(text) and not looks_like_headline(text):
             roles[i] = Role.CHROME
-        elif _headline(text) and i == max(
+        elif looks_like_headline(text) and i == max(
             (j for j in range(first) if roles[j] is Role.BODY), default=-1
         ):
             title = i
@@ -299,7 +299,7 @@ def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) ->
                 roles[i] = Role.CHROME  # after the closing credits comes the page footer
 
 
-def _headline(text: str) -> bool:
+def looks_like_headline(text: str) -> bool:
     """Whether a line can be a headline: long enough, not a sentence, not chrome."""
     return (
         TITLE_MIN <= len(text) <= TITLE_MAX

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.normalise.boilerplate import Role, _headline
+from tasks.normalise.boilerplate import Role, looks_like_headline
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
@@ -153,7 +153,7 @@ def _from_markup(draft: Draft) -> None:
 def _markup_title(title: str) -> str | None:
     """A `<title>` or meta title without its site-name suffix, if what is left reads as a headline."""
     head = _TITLE_SUFFIX.split(title, maxsplit=1)[0] if _TITLE_SUFFIX.search(title) else title
-    if _headline(head):
+    if looks_like_headline(head):
         return head
     return None
 

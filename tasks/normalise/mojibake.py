@@ -36,6 +36,7 @@ from tasks.normalise.plausibility import (
     simplified_char,
     window_means,
 )
+from tasks.normalise.script import to_simplified
 
 # A repair must raise the paragraph's log-probability by at least this much (a
 # likelihood ratio of e^8, about 3000) and by this much per damaged character.
@@ -64,6 +65,9 @@ _RUN = r"(?P<run>(?:[^\x00-\x7f\s€\ufffd]|[!,:;\u3000])+)(?P<end>[\x40-\x7e€
 _LOST_MARK = re.compile("[?\ufffd]")
 _MARKED = re.compile(rf"[?\ufffd]{_RUN}")
 _FREE = re.compile(_RUN)
+
+
+Run = tuple[int, re.Match[str], bool]  # span start, the run's match, starts at a lost-byte mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +126,12 @@ def repair_line(line: str) -> tuple[str, int, int]:
             continue
         if last > first and _implausible(line[first : last + 1]):
             suspected += 1
-        # A lone mark's run may be clean text after a real question mark: look inside it too.
-        pos = first + 1 if len(runs) == 1 and runs[0][2] else last + 1
+            pos = last + 1
+        elif len(runs) == 1 and runs[0][2]:
+            pos = first + 1  # after a real question mark: look inside the run too
+        else:
+            pos = last + 1
     return line, repaired, suspected
-
-
-Run = tuple[int, re.Match[str], bool]  # span start, the run's match, starts at a lost-byte mark
 
 
 def _next_region(line: str, pos: int) -> tuple[int, int, list[Run]] | None:
@@ -187,7 +191,7 @@ def _implausible(text: str) -> bool:
     return model.logprob("".join(map(simplified_char, text))) / max(1, len(text)) < IMPLAUSIBLE
 
 
-def _best_repair(line: str, runs: list[tuple[int, re.Match[str], bool]]) -> Repair | None:
+def _best_repair(line: str, runs: list[Run]) -> Repair | None:
     """The most plausible in-step reading among candidate runs, if it is far better than the damage.
 
     Each run is (span start, match, marked): a marked span starts at a lost-byte
@@ -224,8 +228,6 @@ def _worsens(damaged: str, repaired: str) -> bool:
 
 def _candidates(line: str, span_start: int, match: re.Match[str], marked: bool) -> Iterator[Repair]:
     """Repairs of one run: re-encoded as read and in Simplified, the lost byte before or after its first."""
-    from tasks.normalise.script import to_simplified
-
     run, end_kind = match.group("run"), match.group("end")
     for variant in dict.fromkeys((run, to_simplified(run))):
         raw = _encode(variant)
@@ -267,7 +269,8 @@ def _ends(
     quotes: int,
 ) -> tuple[str, str] | None:
     """The first and (when its trail byte was lost) last characters, chosen together."""
-    heads = _guesses(raw[0], lead_missing, before, middle[:1] or None, quotes)
+    right = middle[:1] or (None if need_trail else after)  # the head's right-hand neighbour
+    heads = _guesses(raw[0], lead_missing, before, right, quotes)
     if not need_trail:
         return (heads[0][1], "") if heads else None
     tails = _guesses(raw[-1], False, middle[-1:] or None, after, quotes)

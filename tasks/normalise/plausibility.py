@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from tasks.normalise.script import to_simplified
+
 # Punctuation in Chinese running text, with rough shares of all characters (a
 # newspaper-text order of magnitude, set by hand: jieba's dictionary has none).
 # Half-width forms count as their full-width twins; punctuation breaks the bigram chain.
@@ -134,8 +136,6 @@ def char_model() -> CharModel:
 @cache
 def simplified_char(ch: str) -> str:
     """One character in Simplified script (the dictionary's), memoised."""
-    from tasks.normalise.script import to_simplified
-
     return to_simplified(ch)
 
 
@@ -145,25 +145,3 @@ def window_means(model: CharModel, text: str, width: int = 4) -> list[float]:
     if len(simple) <= width:
         return [model.logprob(simple) / max(1, len(simple))]
     return [model.logprob(simple[i : i + width]) / width for i in range(len(simple) - width + 1)]
-
-
-def quote_imbalance(line: str) -> int:
-    """How many “ and ” in a paragraph have no partner."""
-    depth = unmatched = 0
-    for ch in line:
-        if ch == "“":
-            depth += 1
-        elif ch == "”":
-            if depth:
-                depth -= 1
-            else:
-                unmatched += 1
-    return unmatched + depth
-
-
-def paragraph_score(line: str, to_simplified: bool = True) -> float:
-    """Plausibility of one paragraph: bigram log-probability minus the unmatched-quote penalty."""
-    from tasks.normalise.script import to_simplified as convert
-
-    text = convert(line) if to_simplified else line
-    return char_model().logprob(text) - QUOTE_PENALTY * quote_imbalance(line)
