@@ -61,12 +61,13 @@ def read_metadata(draft: Draft) -> None:
 def _read_line(draft: Draft, line: str) -> None:
     """Values from one source/date, byline or credit line."""
     items = labelled(line)
+    for item in items:  # a labelled date first, then one found elsewhere in the line
+        if item.label is Label.PUBLISHED:
+            _take_date(draft, item.value)
     for item in items:
         if item.label is Label.SOURCE:
             draft.publisher = draft.publisher or _value(item.value) or None
             _take_date(draft, item.value)  # `来源：旗帜网2021年10月21日16:45`
-        elif item.label is Label.PUBLISHED:
-            _take_date(draft, item.value)
         elif item.label is Label.AUTHOR:
             draft.authors.extend(_names(_value(item.value)))
         elif item.label is Label.EDITOR:
