@@ -5,8 +5,8 @@ package, so the model needs no download. Unigram counts are the words'
 frequencies spread over their characters; a bigram's strength is the order of
 magnitude of the most frequent dictionary word containing it (jieba's words
 are segmentation units, so pairs across word boundaries back off to unigrams).
-The model is built once per process, and only when a step needs it: clean
-text never pays for it.
+The model is built once per process, and only when a paragraph looks as if it
+might be damaged.
 """
 
 from __future__ import annotations
