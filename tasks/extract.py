@@ -33,14 +33,50 @@ class ExtractOptions:
     min_chars: int = 20  # fewer characters of text than this is an empty extraction
 
 
+# <meta> names and properties that declare a field, best first. Chinese government
+# sites use ArticleTitle / PubDate / ContentSource (the 来源) and SiteName.
+DECLARED = {
+    "title": ("articletitle", "og:title", "twitter:title"),
+    "published": (
+        "pubdate", "publishdate", "publish_date", "article:published_time", "dc.date.issued",
+        "dc.date", "firstpublishedtime",
+    ),
+    "publisher": ("contentsource", "source", "sitename", "og:site_name"),
+    "author": ("author", "article:author", "dc.creator"),
+}  # fmt: skip
+
+
+def declared_metadata(tree) -> dict[str, str]:
+    """What the page's <meta> tags declare, by field: the first non-empty name in DECLARED order."""
+    found: dict[str, str] = {}
+    for meta in tree.iterfind(".//meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+        value = (meta.get("content") or "").strip()
+        if key and value and key not in found:
+            found[key] = value
+    return {
+        field: next(found[name] for name in names if name in found)
+        for field, names in DECLARED.items()
+        if any(name in found for name in names)
+    }
+
+
 def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extracted:
-    """Extract main text and metadata from one HTML page; raise Rejected when there is none."""
+    """Extract main text and metadata from one HTML page; raise Rejected when there is none.
+
+    Metadata is what the markup declares: <meta> tags that name the field outright
+    (DECLARED) first, then what trafilatura infers. Normalisation takes the text's
+    own statements over either.
+    """
     from trafilatura import bare_extraction
+    from trafilatura.utils import load_html
 
     _quiet_extractor_logs()
     try:
+        tree = load_html(html)
+        declared = declared_metadata(tree) if tree is not None else {}
         doc = bare_extraction(
-            html,
+            tree if tree is not None else html,
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -71,10 +107,10 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         )
     return Extracted(
         text=text,
-        title=_clean(doc.title),
-        published=_clean(doc.date),
-        author=_clean(doc.author),
-        publisher=_clean(doc.sitename),
+        title=_clean(declared.get("title") or doc.title),
+        published=_clean(declared.get("published") or doc.date),
+        author=_clean(declared.get("author") or doc.author),
+        publisher=_clean(declared.get("publisher") or doc.sitename),
         language=_clean(doc.language),
         is_html=True,
     )

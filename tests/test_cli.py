@@ -39,7 +39,7 @@ def test_run_in_process_without_a_server_then_rerun_is_unchanged(samples_copy: P
 def test_history_lists_versions_and_diffs_them(landed: Path, prefect_api: str) -> None:
     page = landed / TEXT
     page.write_text(
-        page.read_text(encoding="utf-8").replace("強大力量", "強大力量和組織優勢", 1),
+        page.read_text(encoding="utf-8").replace("越是緊要關頭", "越是緊要關頭和危急時刻", 1),
         encoding="utf-8",
     )
     rerun = run_cli("run", "--json", cwd=landed, env={"PREFECT_API_URL": prefect_api})
@@ -50,7 +50,7 @@ def test_history_lists_versions_and_diffs_them(landed: Path, prefect_api: str) -
     assert "current" in history.stdout and " 2 " in history.stdout
     diff = run_cli("history", "samples:texts/qizhi-2021-10-21-jgdj.txt", "--diff", cwd=landed)
     assert "--- version 1" in diff.stdout and "+++ version 2" in diff.stdout
-    assert "+在大战大考中彰显机关党建强大力量和组织优势" in diff.stdout
+    assert "+越是紧要关头和危急时刻，越能映照初心" in diff.stdout
 
 
 def test_query_prints_table_csv_and_json(landed: Path) -> None:
@@ -99,7 +99,7 @@ def test_extract_json_from_a_file_has_the_stable_fields(tmp_path: Path) -> None:
     ):
         assert key in record
     assert record["charset"] == "big5hkscs" and record["source_script"] == "hant"
-    assert "在大战大考中彰显机关党建强大力量" in record["text"] and "t2s" in record["flags"]
+    assert record["title"] == "在大战大考中彰显机关党建强大力量" and "t2s" in record["flags"]
 
 
 def test_extract_from_a_url_and_readable_view(site: Site) -> None:

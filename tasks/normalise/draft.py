@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tasks.normalise.boilerplate import Role
+    from tasks.records import Extracted
 
 
 @dataclass(slots=True)
@@ -19,6 +24,10 @@ class Draft:
     source_script: str = "hans"
     is_html: bool = False
     flags: list[str] = field(default_factory=list)
+    # What the page's markup declared (HTML only); the metadata step uses it to fill gaps.
+    extracted: Extracted | None = None
+    # Paragraphs the boilerplate step took out of the text, with their roles, in order.
+    aside: list[tuple[Role, str]] = field(default_factory=list)
 
     def flag(self, name: str, count: int = 1) -> None:
         """Record that a step did something, `count` times."""

@@ -64,7 +64,10 @@ def script_counts(text: str) -> tuple[int, int]:
 
 def detect_script(text: str) -> str:
     """'hans', 'hant' or 'mixed' for a piece of Chinese text."""
-    trad, simp = script_counts(text)
+    return _script(*script_counts(text))
+
+
+def _script(trad: int, simp: int) -> str:
     if trad + simp == 0:
         return "hans"
     share = trad / (trad + simp)
@@ -83,8 +86,8 @@ def to_simplified(text: str) -> str:
 def convert_script(draft: Draft) -> None:
     """Record the source script and convert title and body to Simplified where needed."""
     sample = f"{draft.title or ''}\n{draft.text}"
-    draft.source_script = detect_script(sample)
-    trad, _ = script_counts(sample)
+    trad, simp = script_counts(sample)
+    draft.source_script = _script(trad, simp)
     if trad:
         draft.text = to_simplified(draft.text)
         if draft.title:

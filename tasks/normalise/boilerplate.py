@@ -1,0 +1,334 @@
+"""Boilerplate: a line classifier that tells the article from the page around it.
+
+Every paragraph gets a role. Two things decide it:
+
+* what the line is like on its own: chrome vocabulary (`版权所有`, `返回顶部`,
+  `您的位置`, `分享到` …, strong and weak words), breadcrumb separators, how
+  often the same line repeats, length, whether it has any Han, and sentence
+  punctuation density, which is what prose has and chrome lacks;
+* where it stands: the body runs from the first to the last prose paragraph.
+  Before it come site chrome, the headline, bylines, the source/date line and
+  editor's notes; after it, credit lines and more chrome. Everything before the
+  headline is page header; everything after the closing credits is page footer.
+
+The roles feed the metadata step (headline, source/date and credit lines) and
+the text keeps only BODY lines, so section headings between paragraphs stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tasks.normalise.draft import Draft
+from tasks.normalise.labels import (
+    BRACKETED_NAMES,
+    REPORTER,
+    UNIT,
+    Label,
+    alternation,
+    date_only,
+    labelled,
+    looks_like_name,
+)
+
+
+class Role(StrEnum):
+    """What a paragraph of an extracted page is."""
+
+    BODY = "body"
+    TITLE = "title"
+    BYLINE = "byline"  # a writer or unit named under the headline
+    META = "meta"  # source and date lines
+    CREDIT = "credit"  # writers and editors after the article
+    NOTE = "note"  # editor's note or call to action before the article
+    CHROME = "chrome"
+
+
+# Words that only page furniture uses: one is enough.
+STRONG = alternation(
+    [
+        *[
+            "版权所有",
+            "版权声明",
+            "Copyright",
+            "©",
+            "ICP备",
+            "ICP证",
+            "公网安备",
+            "技术支持",
+            "主办单位",
+            "承办单位",
+        ],
+        *[
+            "网站标识码",
+            "返回顶部",
+            "电脑版",
+            "手机版",
+            "您的位置",
+            "当前位置",
+            "现在的位置",
+            "所在位置",
+            "站内搜索",
+        ],
+        *[
+            "全站搜索",
+            "投稿邮箱",
+            "文字缩放",
+            "【字体",
+            "分享到",
+            "二维码",
+            "用户登录",
+            "验证码",
+            "加载中",
+            "浏览器",
+        ],
+        *[
+            "上一篇",
+            "下一篇",
+            "热点推荐",
+            "网站地图",
+            "联系我们",
+            "设为首页",
+            "加入收藏",
+            "免责声明",
+        ],
+        *["浏览次数", "阅读次数", "点击数"],
+        "字体[:：]",
+        "字号[:：]",
+        "扫一[扫下]",
+        "尊敬的(?:用户|读者|访客)",
+        "打印(?:本页|正文|此页|文章)",
+        "关闭(?:本页|窗口|此页)",
+        "相关(?:阅读|新闻|文章|链接)",
+        "您是第.*位访",
+    ],
+    re.IGNORECASE,
+)
+# Words chrome often uses and prose sometimes does: each adds a little.
+WEAK = re.compile(
+    "首页|微信|微博|分享|打印|关闭|刷新|切换|搜索|登录|注册|收藏|评论|点赞|客户端|下载|返回"
+)
+# Before the article: editor's notes and calls to action.
+NOTE = re.compile(
+    r"^[【\[(（]?(?:编者按|编者的话|编者注|编辑按|导读)|请关注|欢迎关注|扫码关注|参与方式"
+)
+# After it: pointers elsewhere.
+POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接|（完）|\(完\)|^【?责任编辑")
+BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
+NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
+SENTENCE = re.compile(r"[，。！？；、,!?;]")
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+CHROME_SCORE = 4  # a line scoring this much is chrome wherever it stands
+PROSE_MIN = 25  # characters; a prose paragraph is at least this long …
+PROSE_DENSITY = 1 / 40  # … with at least this many sentence marks per character
+TITLE_MIN, TITLE_MAX = 6, 80  # a headline's length in characters
+BODY_GAP = 3  # non-prose lines (headings) allowed between two paragraphs of one body
+SHORT = 15  # at the edges of an article, a line this short without punctuation is chrome
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One paragraph and what the classifier measured on it."""
+
+    text: str
+    score: int  # chrome evidence, position aside
+    prose: bool
+    labels: frozenset[Label]
+
+
+def measure(text: str, repeats: int) -> Line:
+    """Score one line on its own: vocabulary, breadcrumbs, repetition, length, punctuation."""
+    length = len(text)
+    marks = len(SENTENCE.findall(text))
+    has_han = HAN.search(text) is not None
+    score = 0
+    strong = len(STRONG.findall(text))
+    if strong:
+        score += 4 + 2 * min(2, strong - 1)
+    score += min(2, len(WEAK.findall(text)))
+    if BREADCRUMB.search(text):
+        score += 4
+    if repeats >= 3:
+        score += 4
+    elif repeats == 2 and length < 20:
+        score += 2
+    if not has_han and length < 30 and not date_only(text):
+        score += 3  # `News Center`, `Scan me!`, `×`
+    if length <= 6 and not marks:
+        score += 1
+    if length <= 12 and text.endswith((":", "：")):
+        score += 2  # a label with nothing after it: `分享到：`, `站内搜索：`
+    prose = length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han
+    if prose:
+        score -= 3 + (2 if length >= 100 else 0)
+    labels = frozenset(item.label for item in labelled(text))
+    return Line(text, score, prose and not labels and not NOTE.search(text), labels)
+
+
+def classify(paragraphs: list[str]) -> list[Role]:
+    """The role of each paragraph of a page (one paragraph per item)."""
+    counts = Counter(paragraphs)
+    lines = [measure(p, counts[p]) for p in paragraphs]
+    roles = [Role.CHROME if line.score >= CHROME_SCORE else Role.BODY for line in lines]
+    core = _body_core(lines, roles)
+    if core is None:
+        return roles
+    first, last = core
+    title = _head(lines, roles, first)
+    _tail(lines, roles, last, title)
+    return roles
+
+
+def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
+    """(first, last) prose paragraph of the article: the run of prose with the most text.
+
+    Runs are prose paragraphs with at most BODY_GAP other lines (headings) between
+    them and no chrome or source/date line among those, so a prose-like notice in
+    the page header stays outside the body.
+    """
+    prose = [i for i, line in enumerate(lines) if line.prose and roles[i] is Role.BODY]
+    if not prose:
+        return None
+    runs: list[list[int]] = [[prose[0]]]
+    for i in prose[1:]:
+        gap = range(runs[-1][-1] + 1, i)
+        if len(gap) <= BODY_GAP and not any(_breaks_body(lines[k], roles[k]) for k in gap):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    best = max(runs, key=lambda run: sum(len(lines[i].text) for i in run))
+    return best[0], best[-1]
+
+
+def _breaks_body(line: Line, role: Role) -> bool:
+    return role is Role.CHROME or bool(line.labels & {Label.SOURCE, Label.PUBLISHED})
+
+
+def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
+    """Roles before the first prose paragraph; returns the headline's index, if any."""
+    for i in range(first):
+        if lines[i].labels & {Label.SOURCE, Label.PUBLISHED}:
+            roles[i] = Role.META  # even when page widgets share the line (`浏览次数：`)
+        elif roles[i] is Role.CHROME:
+            continue
+        elif NOTE.search(lines[i].text):
+            roles[i] = Role.NOTE
+        elif lines[i].labels & {Label.AUTHOR, Label.EDITOR} or REPORTER.match(lines[i].text):
+            roles[i] = Role.BYLINE
+    metas = [i for i in range(first) if roles[i] is Role.META]
+    title = None
+    if metas:
+        # The headline stands just above the source/date line, perhaps over a byline.
+        for i in range(metas[0] - 1, -1, -1):
+            if roles[i] is Role.CHROME:
+                continue
+            if roles[i] is Role.BODY and _byline(lines[i].text):
+                continue
+            if looks_like_headline(lines[i].text):
+                title = i
+            break
+    if title is not None:
+        roles[title] = Role.TITLE
+        for i in range(title):
+            roles[i] = Role.CHROME  # everything above the headline is page header
+        for i in range(title + 1, metas[0]):
+            if roles[i] is Role.BODY:
+                roles[i] = Role.BYLINE
+    else:
+        start = metas[-1] + 1 if metas else 0
+        for i in range(start):
+            if roles[i] is Role.BODY:
+                roles[i] = Role.CHROME
+        if not metas:
+            title = _untitled_head(lines, roles, first)
+    for i in range(first):
+        if roles[i] is Role.BODY and date_only(lines[i].text):
+            # A bare date under the headline is its date; above it, a render stamp.
+            roles[i] = Role.META if title is not None and i > title else Role.CHROME
+    return title
+
+
+def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | None:
+    """With no source/date line: the last headline-like line before the body, short lines dropped."""
+    title = None
+    for i in range(first):
+        if roles[i] is not Role.BODY:
+            continue
+        text = lines[i].text
+        if len(text) <= SHORT and not SENTENCE.search(text) and not looks_like_headline(text):
+            roles[i] = Role.CHROME
+        elif looks_like_headline(text) and i == max(
+            (j for j in range(first) if roles[j] is Role.BODY), default=-1
+        ):
+            title = i
+    if title is not None:
+        roles[title] = Role.TITLE
+        for i in range(title):
+            if roles[i] is Role.BODY:
+                roles[i] = Role.CHROME
+    return title
+
+
+def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) -> None:
+    """Roles after the last prose paragraph: credits, source lines, then page footer."""
+    headline = lines[title].text if title is not None else None
+    closing = None
+    for i in range(last + 1, len(lines)):
+        text, labels = lines[i].text, lines[i].labels
+        if labels & {Label.AUTHOR, Label.EDITOR}:
+            roles[i], closing = Role.CREDIT, i
+        elif labels & {Label.SOURCE, Label.PUBLISHED}:
+            roles[i], closing = Role.META, i
+        elif roles[i] is Role.CHROME:
+            continue
+        elif (names := BRACKETED_NAMES.fullmatch(text)) and _all_names(names):
+            roles[i], closing = Role.CREDIT, i
+        elif (
+            text == headline
+            or POINTER.search(text)
+            or (len(text) <= SHORT and not SENTENCE.search(text))
+        ):
+            roles[i] = Role.CHROME
+    if closing is not None:
+        for i in range(closing + 1, len(lines)):
+            if roles[i] is Role.BODY and not lines[i].prose:
+                roles[i] = Role.CHROME  # after the closing credits comes the page footer
+
+
+def looks_like_headline(text: str) -> bool:
+    """Whether a line can be a headline: long enough, not a sentence, not chrome."""
+    return (
+        TITLE_MIN <= len(text) <= TITLE_MAX
+        and HAN.search(text) is not None
+        and not text.endswith(("。", "：", ":", "；", ";", "，", ","))
+        and not date_only(text)
+        and not STRONG.search(text)
+        and not BREADCRUMB.search(text)
+        and not NAVIGATION.search(text)
+    )
+
+
+def _byline(text: str) -> bool:
+    """A unit's or a writer's name standing alone, as under a headline."""
+    names = BRACKETED_NAMES.fullmatch(text)
+    return bool(UNIT.match(text) or REPORTER.match(text) or (names and _all_names(names)))
+
+
+def _all_names(match: re.Match[str]) -> bool:
+    return all(looks_like_name(n) for n in re.split(r"[\s、，,]+", match["names"]))
+
+
+def drop_boilerplate(draft: Draft) -> None:
+    """Keep the article's body paragraphs; set the others aside for the metadata step.
+
+    The flag counts the lines taken out of the text; the headline moves to `title`.
+    """
+    paragraphs = draft.text.split("\n") if draft.text else []
+    roles = classify(paragraphs)
+    draft.text = "\n".join(p for p, r in zip(paragraphs, roles, strict=True) if r is Role.BODY)
+    draft.aside = [(r, p) for p, r in zip(paragraphs, roles, strict=True) if r is not Role.BODY]
+    draft.flag("boilerplate_lines", sum(role is not Role.TITLE for role, _ in draft.aside))

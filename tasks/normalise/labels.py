@@ -1,0 +1,158 @@
+"""The labels Chinese pages put before their metadata (`来源：`, `发布时间：`, `执笔：` …) and dates.
+
+Shared by the line classifier, which needs to know a metadata line when it
+sees one, and the metadata step, which reads the values. Text reaching them is
+Simplified, with full-width or half-width colons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+def alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
+    """One regex for many patterns that each start with a literal character, prefiltered.
+
+    Python's `re` tries every alternative at every position; a lookahead on the set
+    of first characters skips most positions at once (5x faster on long paragraphs).
+    """
+    first = {p[0] for p in patterns}
+    if flags & re.IGNORECASE:
+        first |= {c.swapcase() for c in first}
+    chars = "".join(re.escape(c) for c in sorted(first))
+    return re.compile(f"(?=[{chars}])(?:{'|'.join(patterns)})", flags)
+
+
+class Label(StrEnum):
+    """What a labelled value on a page is."""
+
+    SOURCE = "source"
+    PUBLISHED = "published"
+    AUTHOR = "author"
+    EDITOR = "editor"
+    COUNTER = "counter"  # view counts and other page widgets
+
+
+_LABEL_WORDS: dict[Label, tuple[str, ...]] = {
+    Label.SOURCE: ("稿件来源", "文章来源", "信息来源", "新闻来源", "来源"),
+    Label.PUBLISHED: (
+        "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "时间", "日期",
+    ),
+    Label.AUTHOR: ("执笔", "作者", "撰稿", "撰文", "记者", "通讯员", "文"),
+    Label.EDITOR: (
+        "责任编辑", "责编", "编辑", "主编", "审核", "审校", "校对", "初审", "复审", "终审",
+        "送签", "签发", "核稿", "监制", "统筹",
+    ),
+    Label.COUNTER: ("浏览次数", "阅读次数", "点击数", "点击量", "浏览量", "阅读量", "访问量"),
+}  # fmt: skip
+_KIND = {word: label for label, words in _LABEL_WORDS.items() for word in words}
+# Longest first so 责任编辑 wins over 编辑. A label is a word then a colon, not inside a
+# longer word (`原文：` is no `文：`) but possibly glued to a date (`2022-07-20来源：`);
+# `文/张三` counts too.
+_WORDS = "|".join(sorted(_KIND, key=len, reverse=True))
+_FIRST = "".join(sorted({w[0] for w in _KIND}))
+LABEL = re.compile(
+    rf"(?=[{_FIRST}])(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{_WORDS})\s*(?:[:：]|(?<=文)/)\s*"
+)
+# Placeholders that name no one.
+NOBODY = frozenset({"佚名", "未知", "不详", "匿名", "本站", "网络", "admin", "管理员", "小编"})
+
+_NAME = r"[\u3400-\u9fff·]{2,5}"
+_NAME_LIST = rf"{_NAME}(?:[\s、，,]+{_NAME}){{0,5}}"
+# A line that only names a unit, as under a headline: `河南省直机关工委`.
+UNIT = re.compile(
+    r"^[\u3400-\u9fff（）()]{2,10}"
+    r"(?:委员会|工委|党委|委|办公室|办|局|厅|部|中心|网|报社|报|杂志社|电视台|研究院|院|处|室|站)$"
+)
+# A reporter's byline, alone or opening the lede: `本报讯（记者 王小明）`, `记者 张三 李四`.
+REPORTER = re.compile(
+    r"^(?:\S{0,12}?(?:讯|电))?\s*[（(]?\s*(?:本报|本网|特约)?(?:记者|通讯员)\s*"
+    rf"(?P<names>{_NAME_LIST})\s*(?:[）)]|$)"
+)
+# Writers' names in brackets, alone on a line or closing the last paragraph: `（翟道武）`.
+BRACKETED_NAMES = re.compile(rf"[（(]\s*(?P<names>{_NAME_LIST})\s*[）)]$")
+NAME = re.compile(rf"^{_NAME}$|^[A-Za-z][A-Za-z .'-]{{1,40}}$")
+# Words a byline puts between names: `记者 王小明 通讯员 赵六`.
+ROLE_WORDS = frozenset({"记者", "通讯员", "本报", "本网", "特约", "实习生", "摄影", "摄"})
+# Common Chinese surnames (the usual few hundred cover nearly everyone), for names that
+# stand in brackets with no label: `（翟道武）` is a byline, `（职工）` is not.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
+    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
+    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥"
+    "南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支"
+    "卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印"
+    "逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+) | {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙"}
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether a 2–4 character Han string reads as a person's name (a known surname first)."""
+    return 2 <= len(text) <= 4 and (text[0] in SURNAMES or text[:2] in SURNAMES)
+
+
+DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One labelled value found in a line."""
+
+    label: Label
+    word: str  # the label as written, e.g. 终审
+    value: str  # the text after it, up to the next label
+    start: int  # where the label starts in the line
+
+
+def labelled(line: str) -> list[Labelled]:
+    """Every labelled value in a line, in order; values run up to the next label."""
+    matches = list(LABEL.finditer(line))
+    out = []
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+        value = line[match.end() : end]
+        word = match.group("word")
+        out.append(Labelled(_KIND[word], word, value, match.start()))
+    return out
+
+
+def find_date(text: str) -> tuple[str, re.Match[str]] | None:
+    """The first plausible date (and time) in `text` as ISO 8601, with its match."""
+    for match in DATE.finditer(text):
+        iso = iso_date(match)
+        if iso:
+            return iso, match
+    return None
+
+
+def iso_date(match: re.Match[str]) -> str | None:
+    """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date."""
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    if match["H"] is None:
+        return iso
+    hour, minute = int(match["H"]), int(match["M"])
+    if hour > 23 or minute > 59:
+        return iso
+    iso += f"T{hour:02d}:{minute:02d}"
+    if match["S"] is not None and int(match["S"]) <= 59:
+        iso += f":{int(match['S']):02d}"
+    return iso
+
+
+def date_only(line: str) -> str | None:
+    """The date when a line holds nothing but a date (and time), else None."""
+    found = find_date(line)
+    if found and not line[: found[1].start()].strip() and not line[found[1].end() :].strip():
+        return found[0]
+    return None

@@ -1,0 +1,169 @@
+"""Metadata from the text itself, then from the page's markup where the text says nothing.
+
+The text is read first because it is what both the `.txt` and the HTML path
+have: the headline line, source and date lines (`来源：`, `发布时间：`, a date
+glued to the source), credit lines (`执笔：`, `作者：`, a trailing `（翟道武）`) and
+editor lines (`编辑`, `责任编辑`, `送签`, `签发`, `终审` …), as the boilerplate
+classifier set them aside. Editors never become authors; `作者：佚名` names no
+one. A field the text does not state stays empty, never guessed.
+
+Precedence, field by field: the text; then what the HTML declares for that
+field (`<meta name="ArticleTitle|PubDate|ContentSource|author">`, Open Graph,
+then what trafilatura found). Markup only fills gaps, and is checked like text:
+a `<title>` is cut at its site-name suffix (`…侧记_河南机关党建网`) and must
+still look like a headline; a date the text shows only as page chrome (a crawl
+or render stamp) is not taken from the markup either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tasks.normalise.boilerplate import Role, looks_like_headline
+from tasks.normalise.draft import Draft
+from tasks.normalise.labels import (
+    BRACKETED_NAMES,
+    NAME,
+    NOBODY,
+    REPORTER,
+    ROLE_WORDS,
+    Label,
+    date_only,
+    find_date,
+    labelled,
+    looks_like_name,
+)
+from tasks.normalise.punctuation import fullwidth_punctuation
+from tasks.normalise.script import to_simplified
+from tasks.normalise.whitespace import tidy_lines
+
+_NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
+# Where a labelled value ends: a closing bracket, a separator, a date.
+_VALUE_END = re.compile(r"[)）】\]|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
+_SENTENCE_END = frozenset("。！？!?”’…")
+# Separators between a page title and the site name after it.
+_TITLE_SUFFIX = re.compile(r"\s*(?:_|\||｜|--|——|-|–|—)\s*")
+
+
+def read_metadata(draft: Draft) -> None:
+    """Fill title, date, publisher, authors and editors from the text, then from markup."""
+    for role, line in draft.aside:
+        if role is Role.TITLE and draft.title is None:
+            draft.title = line
+        elif role in (Role.META, Role.CREDIT, Role.BYLINE):
+            _read_line(draft, line)
+    _bylines_in_body(draft)
+    _from_markup(draft)
+    draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
+    draft.editors = _unique(draft.editors)
+
+
+def _read_line(draft: Draft, line: str) -> None:
+    """Values from one source/date, byline or credit line."""
+    items = labelled(line)
+    for item in items:  # a labelled date first, then one found elsewhere in the line
+        if item.label is Label.PUBLISHED:
+            _take_date(draft, item.value)
+    for item in items:
+        if item.label is Label.SOURCE:
+            draft.publisher = draft.publisher or _value(item.value) or None
+            _take_date(draft, item.value)  # `来源：旗帜网2021年10月21日16:45`
+        elif item.label is Label.AUTHOR:
+            draft.authors.extend(_names(_value(item.value)))
+        elif item.label is Label.EDITOR:
+            draft.editors.extend(_names(_value(item.value)))
+    if items:
+        _take_date(draft, line[: items[0].start])  # `2022-07-20来源：…`
+        return
+    if date_only(line):
+        _take_date(draft, line)  # a date line under the headline
+    elif (match := REPORTER.match(line)) or (
+        (match := BRACKETED_NAMES.fullmatch(line))
+        and all(looks_like_name(n) for n in _names(match["names"]))
+    ):
+        draft.authors.extend(_names(match["names"]))
+
+
+def _take_date(draft: Draft, text: str) -> None:
+    if draft.published is None and (found := find_date(text)):
+        draft.published = found[0]
+
+
+def _value(raw: str) -> str:
+    """A labelled value cut where the next thing starts, without brackets or stray punctuation."""
+    end = _VALUE_END.search(raw)
+    value = raw[: end.start()] if end else raw
+    value = re.split(r"\s+(?=\S+[:：])", value.strip())[0]
+    return value.strip(" ：:，,。；;（）()【】[]《》")
+
+
+def _names(value: str) -> list[str]:
+    """Person names in a credit value; placeholders such as 佚名 name no one."""
+    names = []
+    for part in _NAME_SPLIT.split(value):
+        part = part.strip("（）()【】[]：:")
+        if part and part not in NOBODY and part not in ROLE_WORDS and NAME.match(part):
+            names.append(part)
+    return names
+
+
+def _bylines_in_body(draft: Draft) -> None:
+    """Writers named inside the body: opening the lede, or bracketed after the last sentence.
+
+    `本报讯（记者 王小明）12月4日…` names the writer and stays as written; the
+    closing `……胜利。（翟道武）` is a byline only, and leaves the text.
+    """
+    lines = draft.text.split("\n")
+    if not lines or not lines[0]:
+        return
+    if match := REPORTER.match(lines[0]):
+        draft.authors.extend(_names(match["names"]))
+    last = lines[-1]
+    match = BRACKETED_NAMES.search(last)
+    if (
+        match
+        and match.start() > 0
+        and last[match.start() - 1] in _SENTENCE_END
+        and all(looks_like_name(n) for n in _names(match["names"]))
+    ):
+        draft.authors.extend(_names(match["names"]))
+        lines[-1] = last[: match.start()].rstrip()
+        draft.text = "\n".join(lines)
+
+
+def _from_markup(draft: Draft) -> None:
+    """Fields the text left empty, from what the page's markup declares, checked like text."""
+    page = draft.extracted
+    if page is None:
+        return
+    if draft.title is None and page.title:
+        draft.title = _markup_title(_clean(page.title))
+    if draft.published is None and page.published:
+        stamp = find_date(page.published)
+        chrome_dates = {
+            d[:10] for r, line in draft.aside if r is Role.CHROME and (d := date_only(line))
+        }
+        if stamp and stamp[0][:10] not in chrome_dates:
+            draft.published = stamp[0]
+    if draft.publisher is None and page.publisher:
+        draft.publisher = _clean(page.publisher)
+    if not draft.authors and page.author:
+        draft.authors.extend(_names(_clean(page.author)))
+
+
+def _markup_title(title: str) -> str | None:
+    """A `<title>` or meta title without its site-name suffix, if what is left reads as a headline."""
+    head = _TITLE_SUFFIX.split(title, maxsplit=1)[0] if _TITLE_SUFFIX.search(title) else title
+    if looks_like_headline(head):
+        return head
+    return None
+
+
+def _clean(value: str) -> str:
+    """Markup values get the treatment the text got: Simplified, full-width punctuation, tidy."""
+    text, _ = fullwidth_punctuation(to_simplified(value))
+    return " ".join(tidy_lines(text))
+
+
+def _unique(items) -> list[str]:
+    return list(dict.fromkeys(items))

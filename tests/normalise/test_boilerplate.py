@@ -1,0 +1,128 @@
+"""The line classifier on page chrome composed here, not only on the seeds' own lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.normalise.boilerplate import Role, classify, measure
+
+P1 = (
+    "12月4日上午，市交通局召开冬季道路交通安全工作部署会，局党组书记、局长出席会议并讲话。"
+    "会议传达学习了上级有关文件精神，通报了今年以来全市道路交通安全形势。"
+)
+P2 = (
+    "会议指出，进入冬季以来，雨雪冰冻天气增多，道路通行条件复杂，"
+    "各单位要充分认识做好冬季道路交通安全工作的重要性和紧迫性。"
+)
+P3 = (
+    "会议要求，要严格落实安全生产责任制，加强隐患排查治理，确保全市道路交通安全形势持续稳定。"
+    "与会人员表示，将以更高标准、更严要求抓好各项工作落实。"
+)
+
+PAGE = [
+    ("设为首页 | 加入收藏 | 无障碍浏览", Role.CHROME),
+    ("某某市人民政府门户网站", Role.CHROME),
+    ("首页 > 政务公开 > 部门动态 > 正文", Role.CHROME),
+    ("市交通局召开冬季道路安全工作部署会", Role.TITLE),
+    ("发布日期：2023年12月05日 10:20 来源：市交通运输局 作者：佚名 【大 中 小】", Role.META),
+    ("本报讯（记者 王小明）", Role.BYLINE),
+    (P1, Role.BODY),
+    ("一、提高思想认识", Role.BODY),
+    (P2, Role.BODY),
+    ("二、压实工作责任", Role.BODY),
+    (P3, Role.BODY),
+    ("（责任编辑：李四）", Role.CREDIT),
+    ("【打印】 【关闭】", Role.CHROME),
+    ("上一篇：市交通局开展安全生产大检查", Role.CHROME),
+    ("下一篇：全市公路养护工作会议召开", Role.CHROME),
+    ("分享到：微信 微博 QQ空间", Role.CHROME),
+    ("Copyright © 2023 某某市人民政府 All Rights Reserved", Role.CHROME),
+    ("主办：某某市人民政府办公室 网站标识码：1234000001 京ICP备12345678号-1", Role.CHROME),
+    ("联系我们 | 网站地图 | 隐私声明", Role.CHROME),
+]
+
+
+def test_a_composed_government_page_is_told_apart_line_by_line() -> None:
+    lines = [text for text, _ in PAGE]
+    assert classify(lines) == [role for _, role in PAGE]
+
+
+def test_an_editors_note_and_call_to_action_before_the_article_are_set_aside() -> None:
+    lines = [
+        "【编者按】为展示基层党组织的战斗堡垒作用，本网开设专栏，集中展示各地的先进事迹和经验做法，敬请关注。",
+        "欢迎关注本网微信公众号，参与互动留言。",
+        P1,
+        P2,
+    ]
+    assert classify(lines) == [Role.NOTE, Role.NOTE, Role.BODY, Role.BODY]
+
+
+def test_lines_repeated_many_times_are_chrome_wherever_they_stand() -> None:
+    widget = ["请输入验证码", "看不清？换一张", "提交"]
+    lines = [P1, *widget * 4, P2, P3]
+    roles = classify(lines)
+    assert roles[0] is Role.BODY and roles[-2:] == [Role.BODY, Role.BODY]
+    assert set(roles[1:-2]) == {Role.CHROME}
+
+
+def test_a_prose_notice_in_the_header_stays_out_of_the_body() -> None:
+    lines = [
+        "温馨提示：为了获得更好的浏览体验，建议您使用谷歌浏览器或者火狐浏览器访问本网站，谢谢合作。",
+        "网站首页 >> 工作动态",
+        "某某局召开年度工作总结会议",
+        "发布时间：2023-01-10 来源：某某局",
+        P1,
+        P2,
+    ]
+    assert classify(lines) == [
+        Role.CHROME,
+        Role.CHROME,
+        Role.TITLE,
+        Role.META,
+        Role.BODY,
+        Role.BODY,
+    ]
+
+
+def test_headings_between_paragraphs_and_chrome_words_in_prose_stay_body() -> None:
+    prose_with_chrome_word = (
+        "不少老年人不会使用手机浏览器查询信息，社区志愿者便挨家挨户上门讲解，"
+        "手把手教大家查看健康码、预约核酸检测，受到居民欢迎。"
+    )
+    lines = [P1, "一、提高思想认识", prose_with_chrome_word, "二", P3]
+    assert classify(lines) == [Role.BODY] * 5
+
+
+def test_a_render_timestamp_above_the_headline_is_not_metadata() -> None:
+    lines = ["2024-07-08 15:44:44", "某某局召开年度工作总结会议", "来源：某某局", P1]
+    assert classify(lines) == [Role.CHROME, Role.TITLE, Role.META, Role.BODY]
+
+
+def test_a_date_line_under_the_headline_is_metadata() -> None:
+    lines = ["某某局召开年度工作总结会议", "来源：某某局", "2023-01-10", P1]
+    assert classify(lines)[2] is Role.META
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    ["News Center", "Scan me!", "×", "分享到：", "您的位置：首页 > 新闻", "京ICP备05012345号"],
+)
+def test_chrome_lines_score_as_chrome_on_their_own(chrome: str) -> None:
+    assert measure(chrome, repeats=1).score >= 3
+
+
+def test_everything_after_the_closing_credits_is_footer() -> None:
+    lines = [
+        P1,
+        P2,
+        "终审：何晓波",
+        "微信里点“发现”，扫一下",
+        "二维码便可将本文分享至朋友圈。",
+        "用户登录",
+    ]
+    assert classify(lines) == [Role.BODY, Role.BODY, Role.CREDIT] + [Role.CHROME] * 3
+
+
+def test_text_without_prose_is_left_as_it_is() -> None:
+    lines = ["一行字", "又一行字"]
+    assert classify(lines) == [Role.BODY, Role.BODY]

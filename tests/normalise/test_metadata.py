@@ -1,0 +1,132 @@
+"""Metadata from the text first, then from markup where the text says nothing; never a guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.normalise import normalise
+from tasks.normalise.labels import date_only, find_date
+from tasks.records import Article, Extracted
+
+BODY = (
+    "会议指出，进入冬季以来，雨雪冰冻天气增多，道路通行条件复杂，"
+    "各单位要充分认识做好冬季道路交通安全工作的重要性和紧迫性。\n"
+    "会议要求，要严格落实安全生产责任制，加强隐患排查治理，确保全市道路交通安全形势持续稳定。"
+)
+TITLE = "市交通局召开冬季道路安全工作部署会"
+
+
+def article(text: str, **markup: str) -> Article:
+    """Normalise `text` as a .txt page, or as HTML whose markup declared `markup`."""
+    extracted = Extracted(text=text, is_html=bool(markup), **markup)
+    return normalise(extracted, url=None, charset="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("stated", "iso"),
+    [
+        ("2022-07-20来源:河南机关党建网", "2022-07-20"),
+        ("來源:旗幟網2021年10月21日16:45", "2021-10-21T16:45"),
+        (
+            "来源:四川省地方志工作办公室 发布时间:2022-09-16 08:35:31 浏览次数:",
+            "2022-09-16T08:35:31",
+        ),
+        ("发布日期：2022年7月5日", "2022-07-05"),
+        ("时间：2022/07/05 9:05", "2022-07-05T09:05"),
+        ("日期:2022.7.5", "2022-07-05"),
+    ],
+)
+def test_publication_dates_are_read_in_their_usual_forms(stated: str, iso: str) -> None:
+    assert article(f"{TITLE}\n{stated}\n{BODY}").published == iso
+
+
+def test_source_line_gives_the_publisher_without_the_date_glued_to_it() -> None:
+    got = article(f"{TITLE}\n來源:旗幟網2021年10月21日16:45\n{BODY}")
+    assert (got.title, got.publisher) == (TITLE, "旗帜网")
+
+
+def test_writers_are_authors_and_editors_are_not() -> None:
+    credits = "(来源:《旗帜》2021年第9期﹔执笔:刘方军、凌巍、彭云)\n( 编辑:贾泽娟   送签:张成付   签发:钟鸣 )"
+    got = article(f"{BODY}\n{credits}")
+    assert got.authors == ("刘方军", "凌巍", "彭云")
+    assert got.editors == ("贾泽娟", "张成付", "钟鸣")
+    assert "执笔" not in got.text and "编辑" not in got.text
+
+
+def test_an_editor_named_as_author_too_stays_an_editor() -> None:
+    got = article(f"{TITLE}\n来源：市交通局 作者：李四\n{BODY}\n责任编辑：李四")
+    assert got.authors == () and got.editors == ("李四",)
+
+
+@pytest.mark.parametrize("nobody", ["佚名", "本站", "未知", "admin"])
+def test_a_placeholder_author_is_no_author(nobody: str) -> None:
+    assert article(f"{TITLE}\n来源：市交通局 作者：{nobody}\n{BODY}").authors == ()
+
+
+def test_a_bracketed_name_closing_the_article_is_its_byline() -> None:
+    got = article(f"{BODY}(翟道武)")
+    assert got.authors == ("翟道武",)
+    assert got.text.endswith("持续稳定。")
+
+
+@pytest.mark.parametrize("ending", ["（职工）", "（2021）", "(Beijing)", "（来源：新华社）"])
+def test_other_brackets_at_the_end_are_text(ending: str) -> None:
+    got = article(f"{BODY}{ending}")
+    assert got.authors == ()
+
+
+def test_a_reporter_byline_opening_the_lede_names_the_author_and_stays() -> None:
+    got = article(f"本报讯（记者 王小明 通讯员 赵六）{BODY}")
+    assert got.authors == ("王小明", "赵六")
+    assert got.text.startswith("本报讯（记者 王小明")
+
+
+def test_nothing_stated_means_nothing_filled() -> None:
+    got = article(BODY)
+    assert (got.title, got.published, got.publisher, got.authors, got.editors) == (
+        None,
+        None,
+        None,
+        (),
+        (),
+    )
+
+
+def test_a_crawl_stamp_above_the_headline_is_no_publication_date() -> None:
+    got = article(f"2024-07-08 15:44:44\n{TITLE}\n来源：市交通局\n{BODY}")
+    assert got.published is None and got.title == TITLE
+
+
+def test_markup_only_fills_what_the_text_leaves_empty() -> None:
+    text = f"{TITLE}\n发布时间：2023-12-05 来源：市交通局\n{BODY}"
+    got = article(
+        text,
+        title=f"{TITLE}_某某市人民政府",
+        published="2024-07-08",
+        publisher="某某市人民政府",
+        author="王小明",
+    )
+    assert (got.title, got.published, got.publisher) == (TITLE, "2023-12-05", "市交通局")
+    assert got.authors == ("王小明",)  # the text named no author: the markup may
+
+
+def test_a_markup_title_loses_its_site_name_suffix() -> None:
+    got = article(BODY, title="關於做好冬季道路交通安全工作的通知_某某市人民政府")
+    assert got.title == "关于做好冬季道路交通安全工作的通知"
+
+
+@pytest.mark.parametrize("site_title", ["新闻中心--人民网", "河南人防", "首页 > 新闻中心"])
+def test_a_site_or_section_name_is_no_title(site_title: str) -> None:
+    assert article(BODY, title=site_title).title is None
+
+
+def test_a_markup_date_the_text_shows_only_as_chrome_is_refused() -> None:
+    text = f"2024-07-08 15:44:44\n{TITLE}\n来源：市交通局\n{BODY}"
+    assert article(text, published="2024-07-08").published is None
+    assert article(text, published="2022-09-16").published == "2022-09-16"
+
+
+def test_date_helpers_reject_impossible_dates() -> None:
+    assert find_date("2022-13-01") is None
+    assert date_only("2022-07-20 ") == "2022-07-20"
+    assert date_only("2022-07-20来源:网") is None

@@ -1,0 +1,57 @@
+"""Pinyin annotations go; every other kind of parenthesis stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.normalise.pinyin import is_syllable, remove_pinyin
+
+
+@pytest.mark.parametrize(
+    ("annotated", "clean"),
+    [
+        ("疫情就是戰(zhàn)場", "疫情就是戰場"),
+        ("黨的建設(shè)引領(lǐng)", "黨的建設引領"),
+        ("創(chuàng)建無疫", "創建無疫"),
+        ("轉(zhuǎn)運", "轉運"),
+        ("社區(qū)", "社區"),
+        ("全角括号战（zhàn）场", "全角括号战场"),
+        ("混合括号战(zhàn）场", "混合括号战场"),
+        ("绿(lǜ)色", "绿色"),
+    ],
+)
+def test_annotations_after_han_characters_are_removed(annotated: str, clean: str) -> None:
+    text, removed = remove_pinyin(annotated)
+    assert text == clean and removed == annotated.count("(") + annotated.count("（")
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "一个支部就是一座堡垒。(翟道武)",
+        "(来源:《旗帜》2021年第9期;执笔:刘方军)",
+        "硬核共产党员(职工)通报表扬",
+        "第一批硬核党支部(组织)",
+        "政工简讯(2021)",
+        "首都(Beijing)",
+        "助词(de)没有声调",
+        "姓氏(Hu)大写",
+        "英文(and)单词",
+        "价格(5元)",
+        "(zhàn)前面没有汉字",
+        "两个音节(zhànchǎng)不是一个注音",
+    ],
+)
+def test_ordinary_parentheses_survive(ordinary: str) -> None:
+    assert remove_pinyin(ordinary) == (ordinary, 0)
+
+
+def test_a_syllable_needs_one_tone_mark_and_a_real_shape() -> None:
+    assert is_syllable("zhuǎn") and is_syllable("lǜ") and is_syllable("ér")
+    assert not is_syllable("zhan") and not is_syllable("xyzà") and not is_syllable("zhàn4ǎ")
+
+
+def test_seed_002_loses_all_151_annotations(seeds: dict[str, str]) -> None:
+    text, removed = remove_pinyin(seeds["002"])
+    assert removed == 149  # the other two follow a shifted letter until mojibake repair
+    assert "(zhàn)" not in text and "戰場" in text

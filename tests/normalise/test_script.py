@@ -1,0 +1,65 @@
+"""Script: Simplified, Traditional or mixed, and the OpenCC configuration chosen in context."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.normalise.draft import Draft
+from tasks.normalise.script import OPENCC_CONFIG, convert_script, converter, detect_script
+
+# Characters whose Simplified form depends on the word they are in.
+IN_CONTEXT = [
+    ("隨著防控工作需要", "随着防控工作需要"),
+    ("著眼加強工作前瞻性", "着眼加强工作前瞻性"),
+    ("著作等身", "著作等身"),
+    ("成效顯著", "成效显著"),
+    ("關於防汛救災", "关于防汛救灾"),
+    ("乾淨整潔", "干净整洁"),
+    ("乾隆年間", "乾隆年间"),
+    ("扭轉乾坤", "扭转乾坤"),
+    ("5萬餘人", "5万余人"),
+    ("瞭解情況", "了解情况"),
+    ("瞭望塔", "瞭望塔"),
+    ("理髮師", "理发师"),
+    ("計畫", "计划"),
+]
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), IN_CONTEXT)
+def test_traditional_converts_by_context(traditional: str, simplified: str) -> None:
+    draft = Draft(text=traditional)
+    convert_script(draft)
+    assert draft.text == simplified
+
+
+def test_plain_t2s_would_leave_zhe_unconverted() -> None:
+    # Why the configuration is tw2s: t2s keeps 著 in 隨著 and 著眼.
+    assert OPENCC_CONFIG == "tw2s"
+    assert converter("t2s").convert("隨著 著眼") == "随著 著眼"
+    assert converter(OPENCC_CONFIG).convert("隨著 著眼") == "随着 着眼"
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("在大戰大考中彰顯機關黨建強大力量", "hant"),
+        ("在大战大考中彰显机关党建强大力量", "hans"),
+        ("在大戰大考中彰顯机关党建强大力量", "mixed"),
+        ("干部 2021 ABC", "hans"),  # nothing script-specific: Simplified by default
+    ],
+)
+def test_source_script_is_detected(text: str, script: str) -> None:
+    assert detect_script(text) == script
+
+
+def test_simplified_text_is_left_alone_and_unflagged() -> None:
+    draft = Draft(text="著作显著，干部乾隆")
+    convert_script(draft)
+    assert draft.text == "著作显著，干部乾隆" and draft.flags == []
+    assert draft.source_script == "hans"
+
+
+def test_traditional_text_is_flagged_t2s() -> None:
+    draft = Draft(text="隨著防控工作需要")
+    convert_script(draft)
+    assert draft.flags == ["t2s"] and draft.source_script == "hant"
