@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,23 +126,21 @@ def _wait_healthy(api: str, proc: subprocess.Popen, log: Path) -> None:
     raise TimeoutError(f"prefect server not healthy after {SERVER_START_TIMEOUT:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`prefect server start` on 127.0.0.1, a free port and a temporary PREFECT_HOME."""
+@contextmanager
+def running_server(home: Path, logs: Path) -> Iterator[Server]:
+    """`prefect server start` on 127.0.0.1 and a free port, with its own PREFECT_HOME."""
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {
         **os.environ,
-        "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home")),
+        "PREFECT_HOME": str(home),
         # The server tells the UI where its API is; clients, workers and runs use it too.
         "PREFECT_API_URL": api,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_UI_ENABLED": "true",
         "INGEST_WAREHOUSE": "",
         # prefect.yaml's pull step resolves {{ $PWD }} when deploying: the project directory.
         "PWD": str(ROOT),
     }
-    logs = ARTIFACTS / "prefect-server"
     server = Server(api, f"http://127.0.0.1:{port}", env, logs)
     proc = start(
         "server",
@@ -154,6 +153,15 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
         yield server
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The Prefect server the deployment, worker and browser tests share."""
+    with running_server(
+        tmp_path_factory.mktemp("prefect-home"), ARTIFACTS / "prefect-server"
+    ) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -182,17 +190,22 @@ def deployed(prefect_server: Server) -> Iterator[Deployed]:
 def watched_run(deployed: Deployed, tmp_path_factory: pytest.TempPathFactory) -> WatchedRun:
     """One run of the ingest deployment, triggered and watched from the `ingest` CLI."""
     warehouse = tmp_path_factory.mktemp("deployed") / "warehouse.duckdb"
+    return watch_run(deployed.server, deployed.ingest_name, warehouse)
+
+
+def watch_run(server: Server, deployment: str, warehouse: Path) -> WatchedRun:
+    """`ingest run --deployment NAME --param warehouse=… --watch --json`, as a user types it."""
     result = run_cli(
         "run",
         "--deployment",
-        deployed.ingest_name,
+        deployment,
         "--param",
         f"warehouse={warehouse}",
         "--watch",
         "--json",
-        env=deployed.server.env,
+        env=server.env,
         timeout=RUN_TIMEOUT,
     )
-    (deployed.server.logs / "ingest-run-watch.log").write_text(result.stderr, encoding="utf-8")
+    (server.logs / "ingest-run-watch.log").write_text(result.stderr, encoding="utf-8")
     report = json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
     return WatchedRun(result, report, warehouse)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 from flows.deployments import prefect_schedule
 from flows.report import PROGRESS_KEY, SUMMARY_KEY
@@ -78,3 +78,11 @@ def test_run_summary_and_progress_artifacts_can_be_read_back_from_the_api(
     assert by_key[PROGRESS_KEY]["type"] == "progress" and by_key[PROGRESS_KEY]["data"] == 100.0
     run = deployed.server.get(f"/flow_runs/{flow_run_id}")
     assert run["deployment_id"] == deployed.ingest_id and run["state_type"] == "COMPLETED"
+
+
+def test_serve_refuses_a_deployment_that_a_work_pool_already_runs(deployed: Deployed) -> None:
+    result = run_cli("serve", env=deployed.server.env, timeout=120)
+    message = " ".join(result.stderr.split())  # rich wraps long lines
+    assert result.returncode == 2 and "Traceback" not in message
+    assert f"{deployed.ingest_name} is already deployed to work pool" in message
+    assert f"prefect deployment delete {deployed.ingest_name}" in message
