@@ -71,6 +71,13 @@ class WatchedRun:
     warehouse: Path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run these tests last: their server and worker live until the session ends, and would
+    take CPU from every test after them."""
+    here = Path(__file__).parent
+    items.sort(key=lambda item: here in Path(item.path).parents)
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket() as s:
