@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from flows.cli.common import CliError, command, err_console
-
-PREFECT_FILE = Path("prefect.yaml")
+from flows.deployments import PREFECT_FILE, load_deployments, load_flow, runner_deployment
+from flows.server import ServerUnavailable, require_server
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,9 +44,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Build the deployments from prefect.yaml, register them with the server and serve them."""
-    from flows.deployments import load_deployments, load_flow, runner_deployment
-    from flows.server import ServerUnavailable, require_server
-
     if args.limit < 1:
         raise CliError(f"--limit must be at least 1, got {args.limit}.")
     specs = load_deployments(args.prefect_file)
