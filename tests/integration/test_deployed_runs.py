@@ -86,3 +86,20 @@ def test_serve_refuses_a_deployment_that_a_work_pool_already_runs(deployed: Depl
     assert result.returncode == 2 and "Traceback" not in message
     assert f"{deployed.ingest_name} is already deployed to work pool" in message
     assert f"prefect deployment delete {deployed.ingest_name}" in message
+
+
+def test_watch_exits_non_zero_with_the_reason_when_the_run_fails(deployed: Deployed) -> None:
+    result = run_cli(
+        "run",
+        "--deployment",
+        deployed.ingest_name,
+        "--param",
+        "sources_file=no-such-sources.yaml",
+        "--watch",
+        env=deployed.server.env,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "state: Failed" in result.stderr
+    assert "no-such-sources.yaml: no such file" in " ".join(result.stderr.split())
+    assert result.stdout.strip().endswith(": Failed")
