@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
     from flows.trigger import StateSeen, TableArtifact, Triggered
 
-# Prefect's temporary in-process server is chatty at exit and phones home by default.
+# Prefect's temporary in-process server is chatty at exit and phones home by default, and
+# gives up after 20 s, which a busy 2-core machine exceeds (measured: 21 s under load 4-5).
 QUIET_EPHEMERAL = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
