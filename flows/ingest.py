@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
+from flows.report import RunReport
 from tasks.batch import Item, Runner
 from tasks.process import ProcessOptions
 from tasks.records import Locator, Observed, Prior
@@ -114,6 +114,7 @@ def run_ingest(settings: Settings) -> dict[str, object]:
         run.pipeline_version,
     )
     start_run(settings.warehouse, run)
+    report = RunReport(settings)
     status, message = "failed", None
     try:
         with Runner(settings, ProcessOptions(run.pipeline_version)) as runner:
@@ -125,19 +126,22 @@ def run_ingest(settings: Settings) -> dict[str, object]:
                 # Keep the extractor busy with the next batch while this one lands.
                 while len(inflight) > settings.workers:
                     _land_next(inflight, settings, run, summary, started)
+                    report.progress(summary)
             while inflight:
                 _land_next(inflight, settings, run, summary, started)
+                report.progress(summary)
         status = "completed"
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"
         raise
     finally:
         summary.elapsed_s = time.monotonic() - started
+        summary.status, summary.message = status, message
         try:
             finish_run(settings.warehouse, run.run_id, status, message)
         except WarehouseLocked as exc:
             logger.error("Could not record the end of run %s: %s", run.run_id, exc)
-        _report(summary)
+        report.finish(summary)
     logger.info(
         "Done in %.1f s: %s",
         summary.elapsed_s,
@@ -165,16 +169,4 @@ def _land_next(
         summary.seen,
         ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())),
         rate,
-    )
-
-
-def _report(summary: RunSummary) -> None:
-    """Publish the run report as Prefect artifacts."""
-    create_markdown_artifact(
-        key="ingest-summary", markdown=summary.markdown(), description="Ingest run summary"
-    )
-    create_table_artifact(
-        key="ingest-outcomes",
-        table=[{"outcome": LABELS[k], "documents": summary.outcomes.get(k, 0)} for k in OUTCOMES],
-        description="Documents by outcome",
     )

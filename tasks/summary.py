@@ -16,6 +16,8 @@ LABELS = {
     "failed": "failed",
 }
 EXAMPLES_PER_REASON = 3
+TOP_REASONS = 10
+SLOWEST_SOURCES = 5
 NEW_VERSION_ROWS = 50
 
 
@@ -34,6 +36,8 @@ class RunSummary:
     elapsed_s: float = 0.0
     batches: int = 0
     flow_run_id: str | None = None
+    status: str = "running"  # then completed or failed
+    message: str | None = None  # why the run failed
 
     @property
     def seen(self) -> int:
@@ -75,10 +79,14 @@ class RunSummary:
     def markdown(self) -> str:
         """The run report for the Prefect UI."""
         lines = [
-            f"# Ingest run `{self.run_id}`",
+            f"# Ingest run `{self.run_id}`: {self.status}",
             "",
             f"{self.seen} documents in {self.elapsed_s:.1f} s → `{self.warehouse}`",
             "",
+        ]
+        if self.message:
+            lines += [f"**The run stopped:** {_cell(self.message)}", ""]
+        lines += [
             "| outcome | documents |",
             "|---|---:|",
         ]
@@ -91,7 +99,7 @@ class RunSummary:
                 "| reason | count | examples |",
                 "|---|---:|---|",
             ]
-            for reason, count in self.reasons.most_common(10):
+            for reason, count in self.reasons.most_common(TOP_REASONS):
                 examples = "<br>".join(f"`{u}`" for u in self.examples.get(reason, []))
                 lines.append(f"| {reason} | {count} | {examples} |")
         if self.source_seconds:
@@ -99,11 +107,13 @@ class RunSummary:
                 "",
                 "## Slowest sources",
                 "",
-                "| source | documents | seconds |",
-                "|---|---:|---:|",
+                "| source | documents | seconds | ms per document |",
+                "|---|---:|---:|---:|",
             ]
-            for source, secs in self.source_seconds.most_common(5):
-                lines.append(f"| {source} | {self.sources[source]} | {secs:.1f} |")
+            for source, secs in self.source_seconds.most_common(SLOWEST_SOURCES):
+                docs = self.sources[source]
+                per_doc = secs * 1000 / docs if docs else 0.0
+                lines.append(f"| {source} | {docs} | {secs:.1f} | {per_doc:.0f} |")
         if self.new_articles:
             lines += [
                 "",

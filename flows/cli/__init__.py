@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from flows.cli import extract, history, query, run, status
+from flows.cli import extract, history, query, run, serve, status
 from flows.cli.common import CliError, err_console
 
-COMMANDS = (run, extract, history, query, status)
+COMMANDS = (run, extract, history, query, status, serve)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,62 @@
+"""A run's artifacts in the Prefect UI: a progress bar while it runs, the summary when it ends."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from prefect import get_run_logger
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+
+from tasks.progress import Expected, expected
+from tasks.settings import Settings
+from tasks.summary import LABELS, OUTCOMES, RunSummary
+
+SUMMARY_KEY = "ingest-summary"
+OUTCOMES_KEY = "ingest-outcomes"
+PROGRESS_KEY = "ingest-progress"
+
+
+class RunReport:
+    """Publishes one run's progress and summary as Prefect artifacts."""
+
+    def __init__(self, settings: Settings):
+        self.expected: Expected = expected(settings)
+        self._last = -1.0
+        self._progress: UUID | None = None
+        try:
+            self._progress = create_progress_artifact(
+                0.0, key=PROGRESS_KEY, description=self.expected.basis
+            )
+        except Exception as exc:  # a report the UI cannot take must not stop the run
+            get_run_logger().warning("Could not create the progress artifact: %s", exc)
+
+    def progress(self, summary: RunSummary) -> None:
+        """Move the progress bar after a batch has landed."""
+        percent = self.expected.percent(summary.seen, len(summary.sources))
+        if self._progress is None or percent == self._last:
+            return
+        self._last = percent
+        try:
+            update_progress_artifact(self._progress, percent)
+        except Exception as exc:
+            get_run_logger().warning("Could not update the progress artifact: %s", exc)
+
+    def finish(self, summary: RunSummary) -> None:
+        """Publish the summary, and fill the progress bar if the run completed."""
+        if self._progress is not None and summary.status == "completed":
+            update_progress_artifact(self._progress, 100.0)
+        create_markdown_artifact(
+            key=SUMMARY_KEY, markdown=summary.markdown(), description="Ingest run summary"
+        )
+        create_table_artifact(
+            key=OUTCOMES_KEY,
+            table=[
+                {"outcome": LABELS[k], "documents": summary.outcomes.get(k, 0)} for k in OUTCOMES
+            ],
+            description="Documents by outcome",
+        )
