@@ -10,6 +10,7 @@ wait, not data.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,9 @@ from pathlib import Path
 import duckdb
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+# Threads of one process share DuckDB's database instance, so two of them opening a new file
+# at once (a batch landing while the next looks up priors) would both run the migrations.
+_MIGRATING = threading.Lock()
 
 
 class WarehouseLocked(Exception):
@@ -82,7 +86,8 @@ def open_connection(
             wait = min(policy.max_wait, wait * 2)
     if not read_only:
         try:
-            migrate(conn)
+            with _MIGRATING:
+                migrate(conn)
         except BaseException:
             conn.close()
             raise
