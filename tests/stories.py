@@ -18,6 +18,7 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_TITLE = re.compile(r"[\u4e00-\u9fff“”—、· ]{8,60}")
 
 PORTAL = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}_东方资讯门户</title></head>
@@ -95,7 +96,7 @@ def stories() -> dict[str, Story]:
     for path in sorted(SEEDS.glob("*.txt")):
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
         prose = tuple(line for line in lines if len(_HAN.findall(line)) >= 40)
-        title = next((line for line in lines if 6 <= len(line) <= 40), prose[0][:20])
+        title = next((line for line in lines if _TITLE.fullmatch(line)), prose[0][:20])
         out[path.name[:3]] = Story(path.name[:3], title, prose)
     return out
 

@@ -140,7 +140,7 @@ _INSERT_SIGNATURES = """
 INSERT INTO signatures
 SELECT document_id, coalesce(prev_version, 0) + 1, ?, signature
 FROM landing
-WHERE outcome IN ('new', 'changed') AND len(signature) > 0
+WHERE outcome IN ('new', 'changed') AND signature IS NOT NULL
 """
 
 _NEW_SAMPLE = """

@@ -6,7 +6,8 @@
 ALTER TABLE observation_log ADD COLUMN declared_charset VARCHAR;
 
 -- One MinHash signature per version (tasks/signature.py), over the normalised Simplified
--- text. `scheme` names everything that decides the values; only equal schemes compare.
+-- text; empty for a text without letters or digits. `scheme` names everything that decides
+-- the values; only signatures of one scheme are compared.
 CREATE TABLE signatures (
     document_id VARCHAR NOT NULL,
     version     INTEGER NOT NULL,
@@ -38,6 +39,7 @@ WITH RECURSIVE
         SELECT a.document_id, s.scheme, s.minhash
         FROM articles a
         JOIN signatures s USING (document_id, version)
+        WHERE len(s.minhash) > 0             -- a text without letters or digits has none
     ),
     bands AS (
         SELECT document_id, scheme, band, hash(minhash[band * 4 + 1 : band * 4 + 4]) AS bucket
