@@ -34,6 +34,7 @@ class RunSummary:
     elapsed_s: float = 0.0
     batches: int = 0
     flow_run_id: str | None = None
+    flow: str = "ingest"
 
     @property
     def seen(self) -> int:
@@ -63,6 +64,7 @@ class RunSummary:
     def as_dict(self) -> dict[str, object]:
         """The summary as plain data: what the flow returns and `ingest run --json` prints."""
         return {
+            "flow": self.flow,
             "run_id": self.run_id,
             "flow_run_id": self.flow_run_id,
             "warehouse": self.warehouse,
@@ -75,7 +77,7 @@ class RunSummary:
     def markdown(self) -> str:
         """The run report for the Prefect UI."""
         lines = [
-            f"# Ingest run `{self.run_id}`",
+            f"# {self.flow.capitalize()} run `{self.run_id}`",
             "",
             f"{self.seen} documents in {self.elapsed_s:.1f} s → `{self.warehouse}`",
             "",

@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from flows.cli import dupes, extract, history, query, run, status
+from flows.cli import dupes, export, extract, history, query, reprocess, run, search, status
 from flows.cli.common import CliError, err_console
 
-COMMANDS = (run, extract, history, query, status, dupes)
+COMMANDS = (run, reprocess, extract, history, query, status, search, dupes, export)
 
 
 def parser() -> argparse.ArgumentParser:
