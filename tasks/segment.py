@@ -1,12 +1,13 @@
 """Chinese text into search terms with jieba, and the snippet that shows where a query matched.
 
-Documents are cut in jieba's search mode (every dictionary word, plus the
-shorter words inside long ones: 中华人民共和国 also yields 人民, 共和国), queries
-in its precise mode, so a query word is found inside longer document words.
-The HMM guesser for unknown words is off on both sides: it is what makes the
-same characters segment differently in different contexts, and it costs 40%
-of the time. Unknown names then fall apart into single characters on both
-sides alike, and a query for them still matches. No stemming, no stop words.
+Documents are cut in jieba's full mode: every dictionary word at every position,
+overlaps included (中华人民共和国国务院 yields 中华人民共和国, 人民, 共和国, 国务院 …),
+so any dictionary word a query holds is found wherever its characters occur;
+search mode only adds two- and three-character sub-words and costs twice the
+time (bench/search_index.py). Queries are cut in precise mode. The HMM guesser
+for unknown words is off: it makes the same characters segment differently in
+different contexts. Unknown names fall apart into single characters, on both
+sides alike. No stemming, no stop words.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _WORD = re.compile(r"\w")
 @cache
 def segmenter() -> str:
     """What produces the terms, recorded with every indexed document."""
-    return f"jieba-{version('jieba')}-search-nohmm-r{SEGMENTER_REVISION}"
+    return f"jieba-{version('jieba')}-full-r{SEGMENTER_REVISION}"
 
 
 @cache
@@ -47,7 +48,7 @@ def _fold(text: str) -> str:
 def index_terms(title: str | None, text: str) -> Counter[str]:
     """Terms of a document (title and text) with their counts."""
     folded = _fold(f"{title or ''}\n{text}")
-    return Counter(t for t in _jieba().cut_for_search(folded, HMM=False) if _WORD.search(t))
+    return Counter(t for t in _jieba().cut(folded, cut_all=True) if _WORD.search(t))
 
 
 def query_terms(query: str) -> list[str]:
