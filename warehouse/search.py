@@ -6,7 +6,9 @@ segment Chinese anyway. The index is two plain tables (migrations/003):
 `search_docs` (which version of each document is indexed, and its length)
 and `search_terms` (term, document, count). `refresh_index` brings them up to
 date for documents whose current version is not the indexed one; flows call
-it at the end of every run, and it never re-reads unchanged documents.
+it at the end of every run, and it never re-reads unchanged documents. Hits
+show the indexed version, so score, snippet and text always agree; current
+versions not yet indexed are counted in `SearchResult.unindexed`.
 """
 
 from __future__ import annotations
@@ -28,57 +30,66 @@ K1 = 1.2
 B = 0.75
 
 _STALE = """
-SELECT a.document_id
-FROM articles a
+SELECT v.document_id, max(v.version) AS version, any_value(s.document_id IS NOT NULL) AS indexed
+FROM versions v
 LEFT JOIN search_docs s USING (document_id)
-WHERE s.document_id IS NULL OR s.version <> a.version OR s.segmenter <> ?
-ORDER BY a.document_id
+GROUP BY v.document_id
+HAVING any_value(s.version) IS DISTINCT FROM max(v.version)
+    OR any_value(s.segmenter) IS DISTINCT FROM ?
+ORDER BY v.document_id
 """
 
-_CURRENT_TEXT = """
-SELECT document_id, version, title, text
-FROM articles
-WHERE document_id IN (SELECT unnest(?::VARCHAR[]))
+_TEXTS = """
+SELECT v.document_id, v.version, v.title, v.text
+FROM versions v
+JOIN (SELECT unnest(?::VARCHAR[]) AS document_id, unnest(?::INTEGER[]) AS version) k
+  USING (document_id, version)
 """
 
-_REPLACE = (
+# Deleting scans the term table, so it runs only for chunks that replace earlier entries.
+_UNINDEX = (
     "DELETE FROM search_terms WHERE document_id IN (SELECT document_id FROM new_docs)",
     "DELETE FROM search_docs WHERE document_id IN (SELECT document_id FROM new_docs)",
+)
+_INSERT = (
     "INSERT INTO search_docs SELECT document_id, version, segmenter, length FROM new_docs",
     "INSERT INTO search_terms SELECT term, document_id, tf FROM new_terms",
 )
 
 _SEARCH = """
 WITH q AS (SELECT DISTINCT unnest($terms::VARCHAR[]) AS term),
-stats AS (SELECT count(*)::DOUBLE AS n, avg(length) AS avgdl FROM search_docs),
-df AS (
-    SELECT term, count(*) AS df
-    FROM search_terms
-    WHERE term IN (SELECT term FROM q)
-    GROUP BY term
+matches AS MATERIALIZED (
+    SELECT term, document_id, tf FROM search_terms WHERE term IN (SELECT term FROM q)
 ),
+stats AS (SELECT count(*)::DOUBLE AS n, avg(length) AS avgdl FROM search_docs),
+df AS (SELECT term, count(*) AS df FROM matches GROUP BY term),
 scored AS (
-    SELECT t.document_id,
+    SELECT m.document_id,
            sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
-               * t.tf * ($k1 + 1)
-               / (t.tf + $k1 * (1 - $b + $b * d.length / stats.avgdl))) AS score,
-           count(*) AS matched
-    FROM search_terms t
+               * m.tf * ($k1 + 1)
+               / (m.tf + $k1 * (1 - $b + $b * d.length / stats.avgdl))) AS score,
+           count(*) AS matched,
+           any_value(d.version) AS version
+    FROM matches m
     JOIN df USING (term)
     JOIN search_docs d USING (document_id)
     CROSS JOIN stats
-    GROUP BY t.document_id
+    GROUP BY m.document_id
+    HAVING count(*) >= $needed
+),
+filtered AS (
+    SELECT s.document_id, s.version, s.score, s.matched, v.title, v.publisher, v.published,
+           doc.first_seen, v.locator, v.url, v.text
+    FROM scored s
+    JOIN article_versions v USING (document_id, version)
+    JOIN documents doc USING (document_id)
+    WHERE ($publisher IS NULL OR v.publisher ILIKE '%' || $publisher || '%')
+      AND ($since IS NULL OR coalesce(v.published_at, doc.first_seen::TIMESTAMP) >= $since)
 )
-SELECT a.document_id, a.version, a.title, a.publisher, a.published, doc.first_seen,
-       a.locator, a.url, s.score, s.matched, a.text,
-       count(*) OVER () AS total
-FROM scored s
-JOIN articles a USING (document_id)
-JOIN documents doc USING (document_id)
-WHERE s.matched >= $needed
-  AND ($publisher IS NULL OR a.publisher ILIKE '%' || $publisher || '%')
-  AND ($since IS NULL OR coalesce(a.published_at, doc.first_seen::TIMESTAMP) >= $since)
-ORDER BY s.score DESC, a.document_id
+SELECT document_id, version, title, publisher, published, first_seen, locator, url, score,
+       matched, text, count(*) OVER () AS total
+FROM filtered
+ORDER BY score DESC, document_id
 LIMIT $limit
 """
 
@@ -136,17 +147,19 @@ def refresh_index(path: Path, policy: LockPolicy | None = None) -> int:
     if not path.exists():
         return 0
     with connection(path, policy=policy) as conn:
-        stale = [row[0] for row in conn.execute(_STALE, [segmenter()]).fetchall()]
+        stale = conn.execute(_STALE, [segmenter()]).fetchall()
     for start in range(0, len(stale), INDEX_CHUNK):
         _index(path, stale[start : start + INDEX_CHUNK], policy)
     return len(stale)
 
 
-def _index(path: Path, ids: Sequence[str], policy: LockPolicy | None) -> None:
+def _index(path: Path, chunk: Sequence[tuple[str, int, bool]], policy: LockPolicy | None) -> None:
     """Segment one chunk outside any connection, then swap its rows in one transaction."""
+    ids = [c[0] for c in chunk]
+    numbers = [c[1] for c in chunk]
     # Read-write even to read: a read-only open in a process that writes the file elsewhere fails.
     with connection(path, policy=policy) as conn:
-        rows = conn.execute(_CURRENT_TEXT, [list(ids)]).fetchall()
+        rows = conn.execute(_TEXTS, [ids, numbers]).fetchall()
     docs: dict[str, list] = {name: [] for name in _DOCS_SCHEMA.names}
     terms: dict[str, list] = {name: [] for name in _TERMS_SCHEMA.names}
     for document_id, version, title, text in rows:
@@ -164,7 +177,8 @@ def _index(path: Path, ids: Sequence[str], policy: LockPolicy | None) -> None:
         conn.register("new_terms", pa.Table.from_pydict(terms, schema=_TERMS_SCHEMA))
         conn.execute("BEGIN TRANSACTION")
         try:
-            for statement in _REPLACE:
+            replacing = _UNINDEX if any(indexed for _, _, indexed in chunk) else ()
+            for statement in (*replacing, *_INSERT):
                 conn.execute(statement)
             conn.execute("COMMIT")
         except BaseException:
