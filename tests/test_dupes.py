@@ -153,3 +153,15 @@ def test_versions_without_a_signature_are_signed_later(stories_site: Path) -> No
     assert sign_missing(path) == 1
     assert query(stories_site, "select document_id, minhash from signatures order by 1") == before
     assert sign_missing(path) == 0
+
+
+def test_bundled_samples_are_five_stories_each_as_page_and_text(
+    samples_copy: Path, prefect_api: str
+) -> None:
+    ingest_flow(samples_copy)
+    clusters = story_clusters(samples_copy / "warehouse.duckdb")
+    assert len(clusters) == 5
+    for cluster in clusters:
+        names = {m.locator.split("/", 1)[1].rsplit(".", 1)[0] for m in cluster.members}
+        kinds = sorted(m.locator.rsplit(".", 1)[1] for m in cluster.members)
+        assert len(names) == 1 and kinds == ["html", "txt"]
