@@ -23,9 +23,12 @@ from pathlib import Path
 import duckdb
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
-# Threads of one process share DuckDB's database instance, so two of them opening a new file
-# at once (a batch landing while the next looks up priors) would both run the migrations.
-_MIGRATING = threading.Lock()
+# Threads of one process share DuckDB's database instance, and DuckDB 2.0 races when they
+# open, use and close connections to it at once (a batch landing while the next looks up
+# priors): both run the migrations ("write-write conflict"), a registered Arrow table goes
+# missing ("python_arrow_scan does not exist"), or attaching fails ("file handle conflict").
+# Connections are short, so one thread at a time per process costs little.
+_IN_PROCESS = threading.RLock()
 
 
 class WarehouseLocked(Exception):
@@ -68,6 +71,11 @@ def open_connection(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    with _IN_PROCESS:
+        return _open(path, read_only, policy)
+
+
+def _open(path: Path, read_only: bool, policy: LockPolicy) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + policy.timeout
     wait = policy.first_wait
     while True:
@@ -86,8 +94,7 @@ def open_connection(
             wait = min(policy.max_wait, wait * 2)
     if not read_only:
         try:
-            with _MIGRATING:
-                migrate(conn)
+            migrate(conn)
         except BaseException:
             conn.close()
             raise
@@ -98,12 +105,13 @@ def open_connection(
 def connection(
     path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived warehouse connection, closed on exit."""
-    conn = open_connection(path, read_only=read_only, policy=policy)
-    try:
-        yield conn
-    finally:
-        conn.close()
+    """A short-lived warehouse connection, closed on exit; one thread of the process at a time."""
+    with _IN_PROCESS:
+        conn = open_connection(path, read_only=read_only, policy=policy)
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 @cache
