@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,13 +33,16 @@ def _transient(task, task_run, state) -> bool:
     return isinstance(state.data, WarehouseLocked)
 
 
-@task(
-    name="process-batch",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_transient,
-)
+# Task settings for work that waiting can fix: retried only while another process holds the file.
+RETRY_WHILE_LOCKED = {
+    "cache_policy": NO_CACHE,
+    "retries": 2,
+    "retry_delay_seconds": [2, 10],
+    "retry_condition_fn": _transient,
+}
+
+
+@task(name="process-batch", **RETRY_WHILE_LOCKED)
 def process_batch(
     runner: Runner, batch: list[Item], warehouse: Path
 ) -> tuple[list[Observed], dict[str, Prior]]:
@@ -61,13 +66,7 @@ def land_batch(
     return land(warehouse, run, observed, known)
 
 
-@task(
-    name="refresh-derived",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_transient,
-)
+@task(name="refresh-derived", **RETRY_WHILE_LOCKED)
 def refresh_derived(warehouse: Path) -> tuple[int, int]:
     """Sign versions still lacking a signature and index new versions for search."""
     return sign_missing(warehouse), refresh_index(warehouse)
@@ -144,9 +143,7 @@ def run_ingest(settings: Settings) -> dict[str, object]:
         settings.warehouse,
         run.pipeline_version,
     )
-    start_run(settings.warehouse, run)
-    status, message = "failed", None
-    try:
+    with recorded_run(settings.warehouse, run, summary, started, _report):
         with Runner(settings, ProcessOptions(run.pipeline_version)) as runner:
             inflight: deque[tuple[PrefectFuture, float]] = deque()
             for batch in runner.batches():
@@ -159,6 +156,23 @@ def run_ingest(settings: Settings) -> dict[str, object]:
             while inflight:
                 _land_next(inflight, settings, run, summary, started)
         refresh_after_run(settings.warehouse)
+    return summary.as_dict()
+
+
+@contextmanager
+def recorded_run(
+    warehouse: Path,
+    run: RunInfo,
+    summary: RunSummary,
+    started: float,
+    report: Callable[[RunSummary], None],
+) -> Iterator[None]:
+    """Record a run's start and end in the warehouse, time it, and publish its report."""
+    logger = get_run_logger()
+    start_run(warehouse, run)
+    status, message = "failed", None
+    try:
+        yield
         status = "completed"
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"
@@ -166,16 +180,15 @@ def run_ingest(settings: Settings) -> dict[str, object]:
     finally:
         summary.elapsed_s = time.monotonic() - started
         try:
-            finish_run(settings.warehouse, run.run_id, status, message)
+            finish_run(warehouse, run.run_id, status, message)
         except WarehouseLocked as exc:
             logger.error("Could not record the end of run %s: %s", run.run_id, exc)
-        _report(summary)
+        report(summary)
     logger.info(
         "Done in %.1f s: %s",
         summary.elapsed_s,
         ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
     )
-    return summary.as_dict()
 
 
 def _land_next(

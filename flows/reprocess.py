@@ -17,10 +17,9 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.ingest import _transient, land_batch, refresh_after_run
+from flows.ingest import RETRY_WHILE_LOCKED, land_batch, recorded_run, refresh_after_run
 from tasks.batch import Extractor
 from tasks.process import ProcessOptions, observe
 from tasks.records import Observed, Payload, Prior
@@ -30,20 +29,13 @@ from tasks.reprocess import (
     build_reprocess_settings,
     payload_from_store,
 )
-from tasks.summary import LABELS, OUTCOMES, RunSummary
+from tasks.summary import RunSummary
 from tasks.version import pipeline_version
-from warehouse.connection import WarehouseLocked
-from warehouse.land import RunInfo, finish_run, priors, start_run
+from warehouse.land import RunInfo, priors
 from warehouse.reprocess import select_stored, stored_content
 
 
-@task(
-    name="reprocess-batch",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_transient,
-)
+@task(name="reprocess-batch", **RETRY_WHILE_LOCKED)
 def reprocess_batch(
     extractor: Extractor, batch: list[StoredRef], warehouse: Path, force: bool
 ) -> tuple[list[Observed], dict[str, Prior]]:
@@ -127,9 +119,7 @@ def run_reprocess(
         run.pipeline_version,
         selection.current,
     )
-    start_run(settings.warehouse, run)
-    status, message = "failed", None
-    try:
+    with recorded_run(settings.warehouse, run, summary, started, _report):
         extractor = Extractor(settings.workers, options)
         try:
             for start in range(0, len(selection.todo), settings.batch_size):
@@ -138,27 +128,13 @@ def run_reprocess(
         finally:
             extractor.close()
         refresh_after_run(settings.warehouse)
-        status = "completed"
-    except BaseException as exc:
-        message = f"{type(exc).__name__}: {exc}"
-        raise
-    finally:
-        summary.elapsed_s = time.monotonic() - started
-        try:
-            finish_run(settings.warehouse, run.run_id, status, message)
-        except WarehouseLocked as exc:
-            logger.error("Could not record the end of run %s: %s", run.run_id, exc)
-        create_markdown_artifact(
-            key="reprocess-summary",
-            markdown=summary.markdown(),
-            description="Reprocess run summary",
-        )
-    logger.info(
-        "Done in %.1f s: %s",
-        summary.elapsed_s,
-        ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
-    )
     return {**summary.as_dict(), "already_current": selection.current}
+
+
+def _report(summary: RunSummary) -> None:
+    create_markdown_artifact(
+        key="reprocess-summary", markdown=summary.markdown(), description="Reprocess run summary"
+    )
 
 
 def _process_and_land(

@@ -113,7 +113,7 @@ def test_export_where_filters_and_mistakes_are_one_sentence(
     warehouse = str(root / "warehouse.duckdb")
     for args, message in (
         (["--format", "parquet", "--out", str(out)], "already exists; pass --overwrite"),
-        (["--format", "jsonl", "--out", str(out), "--as-of", "last week"], "not a timestamp"),
+        (["--format", "jsonl", "--out", str(out), "--as-of", "last week"], "not a date or time"),
         (["--format", "jsonl", "--out", str(out), "--where", "nope = 1"], "nope"),
     ):
         result = run_cli("export", *args, "--warehouse", warehouse)

@@ -97,7 +97,7 @@ def test_publisher_since_and_limit_filter_hits(corpus: Path) -> None:
     assert "many.txt" in recent  # no stated date: counts from when it was first seen
     limited = search(path, "疫情防控", limit=2)
     assert len(limited.hits) == 2 and limited.total == 4
-    with pytest.raises(SearchError, match="not a date"):
+    with pytest.raises(SearchError, match="not a date or time"):
         search(path, "疫情", since="last spring")
     with pytest.raises(SearchError, match="no words"):
         search(path, "，。")

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import LockPolicy, connection
+from warehouse.read import read_timestamp
 
 FORMATS = {
     "parquet": ("articles.parquet", "FORMAT parquet, COMPRESSION zstd"),
@@ -57,7 +58,16 @@ def export(
     partial = out_dir / f".{name}.partial"
     with connection(path, read_only=True, policy=policy) as conn:
         conn.execute("SET TimeZone = 'UTC'")  # timestamps in the files read the same anywhere
-        moment = _timestamp(conn, as_of)
+        try:
+            moment = read_timestamp(
+                conn,
+                as_of,
+                "TIMESTAMPTZ",
+                "--as-of",
+                "2024-05-01, '2024-05-01 12:00:00' (UTC) or '2024-05-01 12:00:00+08'",
+            )
+        except ValueError as exc:
+            raise ExportError(str(exc)) from None
         if target.exists() and not overwrite:
             raise ExportError(f"{target} already exists; pass --overwrite or choose another --out")
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -99,16 +109,3 @@ def export(
         encoding="utf-8",
     )
     return Exported(target, manifest, rows, moment)
-
-
-def _timestamp(conn: duckdb.DuckDBPyConnection, value: str | None) -> datetime | None:
-    """`value` read as a TIMESTAMPTZ (no zone means UTC), or None."""
-    if value is None:
-        return None
-    try:
-        return conn.execute("SELECT CAST(? AS TIMESTAMPTZ)", [value]).fetchall()[0][0]
-    except duckdb.ConversionException:
-        raise ExportError(
-            f"--as-of {value!r} is not a timestamp; write it like 2024-05-01, "
-            "'2024-05-01 12:00:00' (UTC) or '2024-05-01 12:00:00+08'"
-        ) from None

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from tasks.segment import Snippet, index_terms, query_terms, segmenter, snippet
 from warehouse.connection import LockPolicy, connection
+from warehouse.read import read_timestamp
 
 INDEX_CHUNK = 500
 # BM25 as Lucene does it; idf = ln(1 + (N - df + 0.5) / (df + 0.5)) is never negative.
@@ -203,7 +203,12 @@ def search(
     if limit < 1:
         raise SearchError(f"--limit must be at least 1, got {limit}")
     with connection(path, read_only=True, policy=policy) as conn:
-        since_ts = _timestamp(conn, since)
+        try:
+            since_ts = read_timestamp(
+                conn, since, "TIMESTAMP", "--since", "2022-07-01 or '2022-07-01 08:00'"
+            )
+        except ValueError as exc:
+            raise SearchError(str(exc)) from None
         rows = conn.execute(
             _SEARCH,
             {
@@ -222,14 +227,3 @@ def search(
         for row in rows
     ]
     return SearchResult(tuple(terms), hits, rows[0][-1] if rows else 0, unindexed)
-
-
-def _timestamp(conn: duckdb.DuckDBPyConnection, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return conn.execute("SELECT CAST(? AS TIMESTAMP)", [value]).fetchall()[0][0]
-    except duckdb.ConversionException:
-        raise SearchError(
-            f"--since {value!r} is not a date; write it like 2022-07-01 or '2022-07-01 08:00'"
-        ) from None

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 
-from flows.cli.common import CliError, add_warehouse_option, command, console, err_console
-from flows.cli.run import QUIET_EPHEMERAL, print_summary
+from flows.cli.common import add_warehouse_option, command, console, err_console
+from flows.cli.run import add_flow_options, in_process, show_summary
 from tasks.reprocess import build_reprocess_settings
 from tasks.version import pipeline_version
 from warehouse.reprocess import select_stored
@@ -45,14 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--dry-run", action="store_true", help="only say how many documents would be processed"
     )
-    p.add_argument("--batch-size", type=int, default=100, help="documents per batch (default 100)")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="extraction processes (default: $INGEST_WORKERS or 1)",
-    )
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_flow_options(p)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -73,17 +64,11 @@ def handle(args: argparse.Namespace) -> int:
         console().print(plan if selection.todo else f"nothing to do: {plan}")
         return 0
     err_console().print(plan)
-    if not os.environ.get("PREFECT_API_URL"):
-        for key, value in QUIET_EPHEMERAL.items():
-            os.environ.setdefault(key, value)
-        err_console().print(
-            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
-            "this takes a few seconds…"
-        )
-    from flows.reprocess import reprocess
 
-    try:
-        summary = reprocess(
+    def run_flow() -> dict[str, object]:
+        from flows.reprocess import reprocess
+
+        return reprocess(
             warehouse=str(settings.warehouse),
             sources=list(settings.sources) or None,
             where=settings.where,
@@ -91,12 +76,6 @@ def handle(args: argparse.Namespace) -> int:
             batch_size=settings.batch_size,
             workers=settings.workers,
         )
-    except Exception as exc:
-        raise CliError(
-            f"the reprocess run failed: {type(exc).__name__}: {exc}", exit_code=1
-        ) from None
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        print_summary(summary)
+
+    show_summary(in_process("reprocess", run_flow), args.json)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 
 from rich.table import Table
 
@@ -38,8 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only this source (repeatable)",
     )
     p.add_argument("--group", default=None, help="only sources of this group")
-    p.add_argument("--batch-size", type=int, default=100, help="documents per batch (default 100)")
     p.add_argument("--limit", type=int, default=None, help="stop after this many documents")
+    add_flow_options(p)
+
+
+def add_flow_options(p: argparse.ArgumentParser) -> None:
+    """--batch-size, --workers and --json, which every flow-running command takes."""
+    p.add_argument("--batch-size", type=int, default=100, help="documents per batch (default 100)")
     p.add_argument(
         "--workers",
         type=int,
@@ -60,17 +66,11 @@ def handle(args: argparse.Namespace) -> int:
         args.limit,
         args.workers,
     )
-    if not os.environ.get("PREFECT_API_URL"):
-        for key, value in QUIET_EPHEMERAL.items():
-            os.environ.setdefault(key, value)
-        err_console().print(
-            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
-            "this takes a few seconds…"
-        )
-    from flows.ingest import ingest
 
-    try:
-        summary = ingest(
+    def run_flow() -> dict[str, object]:
+        from flows.ingest import ingest
+
+        return ingest(
             sources_file=str(settings.sources_file),
             warehouse=str(settings.warehouse),
             sources=args.only,
@@ -79,13 +79,32 @@ def handle(args: argparse.Namespace) -> int:
             limit=settings.limit,
             workers=settings.workers,
         )
+
+    show_summary(in_process("ingest", run_flow), args.json)
+    return 0
+
+
+def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str, object]:
+    """Run a flow here, starting Prefect's temporary API unless PREFECT_API_URL names a server."""
+    if not os.environ.get("PREFECT_API_URL"):
+        for key, value in QUIET_EPHEMERAL.items():
+            os.environ.setdefault(key, value)
+        err_console().print(
+            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
+            "this takes a few seconds…"
+        )
+    try:
+        return run_flow()
     except Exception as exc:
-        raise CliError(f"the ingest run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
-    if args.json:
+        raise CliError(f"the {name} run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
+
+
+def show_summary(summary: dict[str, object], as_json: bool) -> None:
+    """The run summary as JSON or as a table."""
+    if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
-    return 0
 
 
 def print_summary(summary: dict[str, object]) -> None:
