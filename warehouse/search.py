@@ -83,7 +83,7 @@ filtered AS (
     FROM scored s
     JOIN article_versions v USING (document_id, version)
     JOIN documents doc USING (document_id)
-    WHERE ($publisher IS NULL OR v.publisher ILIKE '%' || $publisher || '%')
+    WHERE ($publisher IS NULL OR contains(lower(v.publisher), lower($publisher)))
       AND ($since IS NULL OR coalesce(v.published_at, doc.first_seen::TIMESTAMP) >= $since)
 )
 SELECT document_id, version, title, publisher, published, first_seen, locator, url, score,

@@ -84,7 +84,7 @@ WITH RECURSIVE
         GROUP BY node
     )
 SELECT
-    m.cluster_id,
+    m.cluster_id,                            -- the story's smallest document_id
     count(*) OVER (PARTITION BY m.cluster_id) AS cluster_size,
     a.document_id, a.version, a.title, a.publisher, a.published, a.published_at,
     d.first_seen, a.source, a.locator, a.url,
