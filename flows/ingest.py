@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,7 +141,9 @@ def run_ingest(settings: Settings) -> dict[str, object]:
         settings.warehouse,
         run.pipeline_version,
     )
-    with recorded_run(settings.warehouse, run, summary, started, _report):
+    start_run(settings.warehouse, run)
+    status, message = "failed", None
+    try:
         with Runner(settings, ProcessOptions(run.pipeline_version)) as runner:
             inflight: deque[tuple[PrefectFuture, float]] = deque()
             for batch in runner.batches():
@@ -156,23 +156,6 @@ def run_ingest(settings: Settings) -> dict[str, object]:
             while inflight:
                 _land_next(inflight, settings, run, summary, started)
         refresh_after_run(settings.warehouse)
-    return summary.as_dict()
-
-
-@contextmanager
-def recorded_run(
-    warehouse: Path,
-    run: RunInfo,
-    summary: RunSummary,
-    started: float,
-    report: Callable[[RunSummary], None],
-) -> Iterator[None]:
-    """Record a run's start and end in the warehouse, time it, and publish its report."""
-    logger = get_run_logger()
-    start_run(warehouse, run)
-    status, message = "failed", None
-    try:
-        yield
         status = "completed"
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"
@@ -180,15 +163,16 @@ def recorded_run(
     finally:
         summary.elapsed_s = time.monotonic() - started
         try:
-            finish_run(warehouse, run.run_id, status, message)
+            finish_run(settings.warehouse, run.run_id, status, message)
         except WarehouseLocked as exc:
             logger.error("Could not record the end of run %s: %s", run.run_id, exc)
-        report(summary)
+        _report(summary)
     logger.info(
         "Done in %.1f s: %s",
         summary.elapsed_s,
         ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
     )
+    return summary.as_dict()
 
 
 def _land_next(

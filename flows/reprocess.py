@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows.ingest import RETRY_WHILE_LOCKED, land_batch, recorded_run, refresh_after_run
+from flows.ingest import RETRY_WHILE_LOCKED, land_batch, refresh_after_run
 from tasks.batch import Extractor
 from tasks.process import ProcessOptions, observe
 from tasks.records import Observed, Payload, Prior
@@ -29,9 +31,10 @@ from tasks.reprocess import (
     build_reprocess_settings,
     payload_from_store,
 )
-from tasks.summary import RunSummary
+from tasks.summary import LABELS, OUTCOMES, RunSummary
 from tasks.version import pipeline_version
-from warehouse.land import RunInfo, priors
+from warehouse.connection import WarehouseLocked
+from warehouse.land import RunInfo, finish_run, priors, start_run
 from warehouse.reprocess import select_stored, stored_content
 
 
@@ -119,7 +122,7 @@ def run_reprocess(
         run.pipeline_version,
         selection.current,
     )
-    with recorded_run(settings.warehouse, run, summary, started, _report):
+    with _recorded(settings.warehouse, run, summary, started):
         extractor = Extractor(settings.workers, options)
         try:
             for start in range(0, len(selection.todo), settings.batch_size):
@@ -129,6 +132,33 @@ def run_reprocess(
             extractor.close()
         refresh_after_run(settings.warehouse)
     return {**summary.as_dict(), "already_current": selection.current}
+
+
+@contextmanager
+def _recorded(warehouse: Path, run: RunInfo, summary: RunSummary, started: float) -> Iterator[None]:
+    """Record the run's start and end in the warehouse, time it, and publish its report."""
+    # The same bookkeeping as run_ingest's; kept apart until the two share one run report.
+    logger = get_run_logger()
+    start_run(warehouse, run)
+    status, message = "failed", None
+    try:
+        yield
+        status = "completed"
+    except BaseException as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        summary.elapsed_s = time.monotonic() - started
+        try:
+            finish_run(warehouse, run.run_id, status, message)
+        except WarehouseLocked as exc:
+            logger.error("Could not record the end of run %s: %s", run.run_id, exc)
+        _report(summary)
+    logger.info(
+        "Done in %.1f s: %s",
+        summary.elapsed_s,
+        ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
+    )
 
 
 def _report(summary: RunSummary) -> None:

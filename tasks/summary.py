@@ -33,8 +33,8 @@ class RunSummary:
     new_articles: list[tuple[str, str, str, str]] = field(default_factory=list)
     elapsed_s: float = 0.0
     batches: int = 0
+    flow: str = "ingest"  # or reprocess
     flow_run_id: str | None = None
-    flow: str = "ingest"
 
     @property
     def seen(self) -> int:

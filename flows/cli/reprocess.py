@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from flows.cli.common import add_warehouse_option, command, console, err_console
-from flows.cli.run import add_flow_options, in_process, show_summary
+from flows.cli.inprocess import add_flow_options, in_process, show_summary
 from tasks.reprocess import build_reprocess_settings
 from tasks.version import pipeline_version
 from warehouse.reprocess import select_stored

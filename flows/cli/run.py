@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Callable
 
 from rich.table import Table
 
@@ -13,13 +12,12 @@ from flows.cli.common import CliError, add_warehouse_option, command, console, e
 from tasks.settings import build_settings
 from tasks.summary import LABELS, OUTCOMES
 
-# Prefect's temporary in-process server is chatty at exit and phones home by default.
+# Prefect's temporary in-process server is chatty at exit and phones home by default, and
+# gives up after 20 s, which a busy 2-core machine exceeds (measured: 21 s under load 4-5).
 QUIET_EPHEMERAL = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
-    # With a fresh PREFECT_HOME it took 15-21 s to answer on a busy 2-core machine (measured),
-    # against Prefect's default wait of 20 s.
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
@@ -42,13 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only this source (repeatable)",
     )
     p.add_argument("--group", default=None, help="only sources of this group")
-    p.add_argument("--limit", type=int, default=None, help="stop after this many documents")
-    add_flow_options(p)
-
-
-def add_flow_options(p: argparse.ArgumentParser) -> None:
-    """--batch-size, --workers and --json, which every flow-running command takes."""
     p.add_argument("--batch-size", type=int, default=100, help="documents per batch (default 100)")
+    p.add_argument("--limit", type=int, default=None, help="stop after this many documents")
     p.add_argument(
         "--workers",
         type=int,
@@ -69,11 +62,17 @@ def handle(args: argparse.Namespace) -> int:
         args.limit,
         args.workers,
     )
+    if not os.environ.get("PREFECT_API_URL"):
+        for key, value in QUIET_EPHEMERAL.items():
+            os.environ.setdefault(key, value)
+        err_console().print(
+            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
+            "this takes a few seconds…"
+        )
+    from flows.ingest import ingest
 
-    def run_flow() -> dict[str, object]:
-        from flows.ingest import ingest
-
-        return ingest(
+    try:
+        summary = ingest(
             sources_file=str(settings.sources_file),
             warehouse=str(settings.warehouse),
             sources=args.only,
@@ -82,32 +81,13 @@ def handle(args: argparse.Namespace) -> int:
             limit=settings.limit,
             workers=settings.workers,
         )
-
-    show_summary(in_process("ingest", run_flow), args.json)
-    return 0
-
-
-def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str, object]:
-    """Run a flow here, starting Prefect's temporary API unless PREFECT_API_URL names a server."""
-    if not os.environ.get("PREFECT_API_URL"):
-        for key, value in QUIET_EPHEMERAL.items():
-            os.environ.setdefault(key, value)
-        err_console().print(
-            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
-            "this takes a few seconds…"
-        )
-    try:
-        return run_flow()
     except Exception as exc:
-        raise CliError(f"the {name} run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
-
-
-def show_summary(summary: dict[str, object], as_json: bool) -> None:
-    """The run summary as JSON or as a table."""
-    if as_json:
+        raise CliError(f"the ingest run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
+    if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+    return 0
 
 
 def print_summary(summary: dict[str, object]) -> None:
