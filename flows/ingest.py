@@ -21,7 +21,9 @@ from tasks.settings import Settings, build_settings
 from tasks.summary import LABELS, OUTCOMES, RunSummary
 from tasks.version import pipeline_version
 from warehouse.connection import WarehouseLocked
+from warehouse.dupes import sign_missing
 from warehouse.land import Landed, RunInfo, finish_run, land, priors, start_run
+from warehouse.search import refresh_index
 
 
 def _transient(task, task_run, state) -> bool:
@@ -29,13 +31,16 @@ def _transient(task, task_run, state) -> bool:
     return isinstance(state.data, WarehouseLocked)
 
 
-@task(
-    name="process-batch",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_transient,
-)
+# Task settings for work that waiting can fix: retried only while another process holds the file.
+RETRY_WHILE_LOCKED = {
+    "cache_policy": NO_CACHE,
+    "retries": 2,
+    "retry_delay_seconds": [2, 10],
+    "retry_condition_fn": _transient,
+}
+
+
+@task(name="process-batch", **RETRY_WHILE_LOCKED)
 def process_batch(
     runner: Runner, batch: list[Item], warehouse: Path
 ) -> tuple[list[Observed], dict[str, Prior]]:
@@ -57,6 +62,29 @@ def land_batch(
 ) -> Landed:
     """Land one processed batch in one transaction."""
     return land(warehouse, run, observed, known)
+
+
+@task(name="refresh-derived", **RETRY_WHILE_LOCKED)
+def refresh_derived(warehouse: Path) -> tuple[int, int]:
+    """Sign versions still lacking a signature and index new versions for search."""
+    return sign_missing(warehouse), refresh_index(warehouse)
+
+
+def refresh_after_run(warehouse: Path) -> None:
+    """Bring search and signatures up to date; failing costs freshness, not data, so it only logs."""
+    logger = get_run_logger()
+    started = time.monotonic()
+    try:
+        signed, indexed = refresh_derived(warehouse)
+    except WarehouseLocked as exc:
+        logger.warning("Search index not brought up to date (%s); the next run will.", exc)
+        return
+    logger.info(
+        "Indexed %d article(s) for search and signed %d version(s) in %.2f s",
+        indexed,
+        signed,
+        time.monotonic() - started,
+    )
 
 
 @flow(name="ingest", log_prints=False)
@@ -130,6 +158,7 @@ def run_ingest(settings: Settings) -> dict[str, object]:
             while inflight:
                 _land_next(inflight, settings, run, summary, started)
                 report.progress(summary)
+        refresh_after_run(settings.warehouse)
         status = "completed"
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"

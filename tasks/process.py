@@ -8,7 +8,7 @@ bookkeeping landing needs.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from tasks.charset import UndecodableError, decode
@@ -25,6 +25,7 @@ from tasks.records import (
     Rejected,
     raw_hash,
 )
+from tasks.signature import minhash
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 COMPRESSION = "zlib"
@@ -71,6 +72,7 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
         etag=payload.etag,
         last_modified=payload.last_modified,
         media_type=payload.media_type,
+        declared_charset=payload.declared_charset,
         raw_hash=digest,
         raw_size=len(payload.body),
         elapsed_ms=payload.elapsed_ms,
@@ -92,6 +94,8 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
     except Rejected as rejection:
         failure = rejection.failure(payload.locator, payload.http_status, payload.final_url)
         return Observed(status="failed", failure=failure, raw_compressed=compressed, **base)  # type: ignore[arg-type]
+    # Signed here, where versions are made, so ingest and reprocess both land it.
+    article = replace(article, signature=minhash(article.text))
     return Observed(status="extracted", article=article, raw_compressed=compressed, **base)  # type: ignore[arg-type]
 
 

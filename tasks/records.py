@@ -125,6 +125,8 @@ class Article:
     source_script: str  # hans, hant or mixed
     charset: str | None
     flags: tuple[str, ...] = field(default=())
+    # MinHash over the text (tasks/signature.py); derived, so not part of equality or as_json.
+    signature: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -163,6 +165,7 @@ class Observed:
     etag: str | None = None
     last_modified: str | None = None
     media_type: str | None = None
+    declared_charset: str | None = None  # from Content-Type; re-processing decodes with it
     raw_hash: str | None = None
     raw_size: int | None = None
     raw_compressed: bytes | None = None  # set only when the raw bytes may be new to the store

@@ -35,6 +35,7 @@ class RunSummary:
     new_articles: list[tuple[str, str, str, str]] = field(default_factory=list)
     elapsed_s: float = 0.0
     batches: int = 0
+    flow: str = "ingest"  # or reprocess
     flow_run_id: str | None = None
     status: str = "running"  # then completed or failed
     message: str | None = None  # why the run failed
@@ -67,6 +68,7 @@ class RunSummary:
     def as_dict(self) -> dict[str, object]:
         """The summary as plain data: what the flow returns and `ingest run --json` prints."""
         return {
+            "flow": self.flow,
             "run_id": self.run_id,
             "flow_run_id": self.flow_run_id,
             "warehouse": self.warehouse,
@@ -79,7 +81,7 @@ class RunSummary:
     def markdown(self) -> str:
         """The run report for the Prefect UI."""
         lines = [
-            f"# Ingest run `{self.run_id}`: {self.status}",
+            f"# {self.flow.capitalize()} run `{self.run_id}`: {self.status}",
             "",
             f"{self.seen} documents in {self.elapsed_s:.1f} s → `{self.warehouse}`",
             "",

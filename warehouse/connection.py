@@ -10,6 +10,7 @@ wait, not data.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,12 @@ from pathlib import Path
 import duckdb
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+# Threads of one process share DuckDB's database instance, and DuckDB 2.0 races when they
+# open, use and close connections to it at once (a batch landing while the next looks up
+# priors): both run the migrations ("write-write conflict"), a registered Arrow table goes
+# missing ("python_arrow_scan does not exist"), or attaching fails ("file handle conflict").
+# Connections are short, so one thread at a time per process costs little.
+_IN_PROCESS = threading.RLock()
 
 
 class WarehouseLocked(Exception):
@@ -64,6 +71,11 @@ def open_connection(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    with _IN_PROCESS:
+        return _open(path, read_only, policy)
+
+
+def _open(path: Path, read_only: bool, policy: LockPolicy) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + policy.timeout
     wait = policy.first_wait
     while True:
@@ -93,12 +105,13 @@ def open_connection(
 def connection(
     path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived warehouse connection, closed on exit."""
-    conn = open_connection(path, read_only=read_only, policy=policy)
-    try:
-        yield conn
-    finally:
-        conn.close()
+    """A short-lived warehouse connection, closed on exit; one thread of the process at a time."""
+    with _IN_PROCESS:
+        conn = open_connection(path, read_only=read_only, policy=policy)
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 @cache
@@ -117,15 +130,17 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
     shipped = migrations()
     try:
         # fetchall, not fetchone: DuckDB 2 keeps an unfinished result open, which blocks register().
-        rows = conn.execute("SELECT max(version) FROM schema_migrations").fetchall()
-        if rows and rows[0][0] == shipped[-1][0]:
-            return []
+        rows = conn.execute("SELECT version FROM schema_migrations").fetchall()
     except duckdb.CatalogException:
         conn.execute(
             "CREATE TABLE schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
         )
-    applied = {row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+        rows = []
+    applied = {row[0] for row in rows}
+    # Every shipped number, not just the highest: a migration merged late may be numbered lower.
+    if applied >= {number for number, _, _ in shipped}:
+        return []
     done = []
     for number, name, sql in shipped:
         if number in applied:

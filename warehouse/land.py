@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tasks.records import Observed, Prior
+from tasks.signature import SCHEME as SIGNATURE_SCHEME
 from warehouse.connection import LockPolicy, connection
 
 _STR = pa.string()
@@ -58,6 +59,8 @@ BATCH_SCHEMA = pa.schema(
         ("charset", _STR),
         ("flags", pa.list_(_STR)),
         ("flag_details", pa.list_(_STR)),
+        ("declared_charset", _STR),
+        ("signature", pa.list_(pa.uint32())),
     ]
 )
 RAW_SCHEMA = pa.schema([("raw_hash", _STR), ("size", pa.int32()), ("content", pa.binary())])
@@ -128,8 +131,16 @@ SELECT ?, document_id, source, locator, observed_at, outcome,
             THEN 'another run landed a new version of this document meanwhile; the next run will re-check it'
             ELSE message END,
        http_status, final_url, etag, last_modified, media_type, raw_hash, elapsed_ms,
-       CASE WHEN status IN ('extracted', 'raw_unchanged') THEN ? END
+       CASE WHEN status IN ('extracted', 'raw_unchanged') THEN ? END,
+       declared_charset
 FROM landing
+"""
+
+_INSERT_SIGNATURES = """
+INSERT INTO signatures
+SELECT document_id, coalesce(prev_version, 0) + 1, ?, signature
+FROM landing
+WHERE outcome IN ('new', 'changed') AND signature IS NOT NULL
 """
 
 _NEW_SAMPLE = """
@@ -269,6 +280,7 @@ def land(
             conn.execute(_INSERT_RAW, [now])
             conn.execute(_LANDING)
             conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
+            conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
             conn.execute(_INSERT_OBSERVATIONS, [run.run_id, run.pipeline_version])
             counts = conn.execute(
                 "SELECT outcome, count(*) FROM landing GROUP BY outcome"
@@ -323,6 +335,8 @@ def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.
             "charset": art.charset if art else None,
             "flags": [f.split(":", 1)[0] for f in art.flags] if art else None,
             "flag_details": list(art.flags) if art else None,
+            "declared_charset": o.declared_charset,
+            "signature": list(art.signature) if art else None,
         }
         for name, value in values.items():
             cols[name].append(value)

@@ -104,6 +104,20 @@ def failure_reasons(
         return conn.execute(_FAILURE_REASONS, [run_id]).fetchall()
 
 
+def read_timestamp(
+    conn: duckdb.DuckDBPyConnection, value: str | None, sql_type: str, what: str, examples: str
+) -> datetime | None:
+    """`value` read as DuckDB reads a TIMESTAMP or TIMESTAMPTZ, None for None; else ValueError."""
+    if value is None:
+        return None
+    try:
+        return conn.execute(f"SELECT CAST(? AS {sql_type})", [value]).fetchall()[0][0]
+    except duckdb.ConversionException:
+        raise ValueError(
+            f"{what} {value!r} is not a date or time; write it like {examples}"
+        ) from None
+
+
 def run_query(path: Path, sql: str, policy: LockPolicy | None = None) -> Table:
     """Run user SQL on a read-only connection."""
     with connection(path, read_only=True, policy=policy) as conn:

@@ -1,7 +1,7 @@
 """The `ingest` command line.
 
-Commands that run no flow (extract, query, history, status) never import Prefect,
-so they answer in well under a second.
+Commands that run no flow (extract, query, history, status, dupes, search, export)
+never import Prefect, so they answer in well under a second.
 """
 
 from __future__ import annotations
@@ -10,10 +10,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from flows.cli import extract, history, query, run, serve, status
+from flows.cli import (
+    dupes,
+    export,
+    extract,
+    history,
+    query,
+    reprocess,
+    run,
+    search,
+    serve,
+    status,
+)
 from flows.cli.common import CliError, err_console
 
-COMMANDS = (run, extract, history, query, status, serve)
+COMMANDS = (run, reprocess, extract, history, query, status, search, dupes, export, serve)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -128,7 +128,9 @@ def handle(args: argparse.Namespace) -> int:
 
 def print_summary(summary: dict[str, object]) -> None:
     """The run summary as a table."""
-    table = Table(title=f"ingest run {summary['run_id']}", show_header=False)
+    table = Table(
+        title=f"{summary.get('flow', 'ingest')} run {summary['run_id']}", show_header=False
+    )
     table.add_column("", style="bold")
     table.add_column("", justify="right")
     table.add_row("documents seen", str(summary["seen"]))

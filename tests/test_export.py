@@ -1,0 +1,124 @@
+"""Export: the corpus now or as it stood at a point in time, as Parquet or JSON Lines."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import ingest_flow, run_cli
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+FIRST = "秋粮收购进度过半\n各地粮食部门积极组织收购，确保农民种粮收益。"
+EDITED = "秋粮收购进度超过七成\n各地粮食部门积极组织收购，确保农民种粮收益。"
+OTHER = "新学期开学工作有序推进\n各地学校做好开学准备，保障师生安全。"
+LATER = "冬季供暖准备就绪\n各地供热企业完成设备检修，确保按时供暖。"
+
+# The as-of query README documents, on the views alone.
+AS_OF_SQL = """
+select * exclude (valid_to) from article_versions
+where valid_from <= ?::timestamptz and (valid_to is null or valid_to > ?::timestamptz)
+order by document_id
+"""
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> tuple[Path, datetime]:
+    """Two documents landed, a moment noted, then one edited and a third added."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "grain.txt").write_text(FIRST, encoding="utf-8")
+    (docs / "school.txt").write_text(OTHER, encoding="utf-8")
+    ingest_flow(tmp_path, [{"name": "docs", "kind": "local", "path": "docs"}])
+    moment = datetime.now(UTC)
+    (docs / "grain.txt").write_text(EDITED, encoding="utf-8")
+    (docs / "heating.txt").write_text(LATER, encoding="utf-8")
+    summary = ingest_flow(tmp_path)
+    assert summary["changed"] == 1 and summary["new"] == 1
+    return tmp_path, moment
+
+
+def export(root: Path, *args: str) -> str:
+    result = run_cli("export", *args, "--warehouse", str(root / "warehouse.duckdb"))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def parquet_rows(path: Path) -> list[tuple]:
+    with duckdb.connect() as conn:
+        return conn.execute(
+            f"select locator, version, text from read_parquet('{path}') order by locator"
+        ).fetchall()
+
+
+def test_export_now_and_as_of_an_earlier_moment(history: tuple[Path, datetime]) -> None:
+    root, moment = history
+    assert "wrote 3 article(s)" in export(root, "--format", "parquet", "--out", str(root / "now"))
+    now = parquet_rows(root / "now" / "articles.parquet")
+    assert [(loc, v) for loc, v, _ in now] == [
+        ("docs:grain.txt", 2),
+        ("docs:heating.txt", 1),
+        ("docs:school.txt", 1),
+    ]
+    out = export(
+        root, "--format", "parquet", "--out", str(root / "then"), "--as-of", moment.isoformat()
+    )
+    assert "wrote 2 article(s) as of" in out
+    then = parquet_rows(root / "then" / "articles.parquet")
+    assert then == [("docs:grain.txt", 1, FIRST), ("docs:school.txt", 1, OTHER)]
+
+
+def test_jsonl_export_is_one_readable_object_per_line(history: tuple[Path, datetime]) -> None:
+    root, moment = history
+    export(root, "--format", "jsonl", "--out", str(root / "j"), "--as-of", moment.isoformat())
+    raw = (root / "j" / "articles.jsonl").read_text(encoding="utf-8")
+    assert "秋粮收购进度过半" in raw  # Chinese as text, not \\u escapes
+    records = [json.loads(line) for line in raw.splitlines()]
+    assert sorted((r["locator"], r["version"]) for r in records) == [
+        ("docs:grain.txt", 1),
+        ("docs:school.txt", 1),
+    ]
+    assert isinstance(records[0]["flags"], list) and "valid_to" not in records[0]
+    manifest = json.loads((root / "j" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rows"] == 2 and manifest["format"] == "jsonl"
+    assert manifest["as_of"].startswith(moment.strftime("%Y-%m-%dT%H:%M"))
+    assert "text" in manifest["columns"] and manifest["pipeline_versions"]
+
+
+def test_export_matches_the_as_of_sql_readme_documents(history: tuple[Path, datetime]) -> None:
+    root, moment = history
+    export(root, "--format", "parquet", "--out", str(root / "p"), "--as-of", moment.isoformat())
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as conn:
+        by_views = conn.execute(AS_OF_SQL, [moment, moment]).fetchall()
+        by_macro = conn.execute(
+            "select * from articles_as_of(?::timestamptz) order by document_id", [moment]
+        ).fetchall()
+    with duckdb.connect() as conn:
+        exported = conn.execute(
+            f"select * from read_parquet('{root / 'p' / 'articles.parquet'}') order by document_id"
+        ).fetchall()
+    assert by_views == by_macro == exported and len(exported) == 2
+
+
+def test_export_where_filters_and_mistakes_are_one_sentence(
+    history: tuple[Path, datetime],
+) -> None:
+    root, _ = history
+    out = root / "w"
+    export(root, "--format", "parquet", "--out", str(out), "--where", "text like '%学校%'")
+    assert [r[0] for r in parquet_rows(out / "articles.parquet")] == ["docs:school.txt"]
+    warehouse = str(root / "warehouse.duckdb")
+    for args, message in (
+        (["--format", "parquet", "--out", str(out)], "already exists; pass --overwrite"),
+        (["--format", "jsonl", "--out", str(out), "--as-of", "last week"], "not a date or time"),
+        (["--format", "jsonl", "--out", str(out), "--where", "nope = 1"], "nope"),
+    ):
+        result = run_cli("export", *args, "--warehouse", warehouse)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (out / "articles.jsonl").exists() and not (out / ".articles.jsonl.partial").exists()
+    export(root, "--format", "parquet", "--out", str(out), "--overwrite")
+    assert len(parquet_rows(out / "articles.parquet")) == 3

@@ -1,0 +1,111 @@
+"""Exporting the corpus, now or as it stood at a point in time, to Parquet or JSON Lines.
+
+DuckDB writes both (`COPY … TO` with the parquet and json extensions its wheel
+ships), streaming, so an export never holds the corpus in Python. The point in
+time is the `articles_as_of(ts)` macro: each document's version whose validity
+interval contains `ts`, which is what `articles` showed at that moment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.connection import LockPolicy, connection
+from warehouse.read import read_timestamp
+
+FORMATS = {
+    "parquet": ("articles.parquet", "FORMAT parquet, COMPRESSION zstd"),
+    "jsonl": ("articles.jsonl", "FORMAT json"),
+}
+MANIFEST = "manifest.json"
+
+
+class ExportError(ValueError):
+    """An export that cannot run as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Exported:
+    """Where an export went and what it holds."""
+
+    file: Path
+    manifest: Path
+    rows: int
+    as_of: datetime | None
+
+
+def export(
+    path: Path,
+    out_dir: Path,
+    fmt: str,
+    *,
+    as_of: str | None = None,
+    where: str | None = None,
+    overwrite: bool = False,
+    policy: LockPolicy | None = None,
+) -> Exported:
+    """Write the articles (current, or valid at `as_of`) matching `where` into out_dir."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    name, options = FORMATS[fmt]
+    target = out_dir / name
+    partial = out_dir / f".{name}.partial"
+    with connection(path, read_only=True, policy=policy) as conn:
+        conn.execute("SET TimeZone = 'UTC'")  # timestamps in the files read the same anywhere
+        try:
+            moment = read_timestamp(
+                conn,
+                as_of,
+                "TIMESTAMPTZ",
+                "--as-of",
+                "2024-05-01, '2024-05-01 12:00:00' (UTC) or '2024-05-01 12:00:00+08'",
+            )
+        except ValueError as exc:
+            raise ExportError(str(exc)) from None
+        if target.exists() and not overwrite:
+            raise ExportError(f"{target} already exists; pass --overwrite or choose another --out")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        source = f"articles_as_of(TIMESTAMPTZ '{moment.isoformat()}')" if moment else "articles"
+        select = f"SELECT * FROM {source} WHERE ({where or 'true'}\n) ORDER BY document_id"
+        literal = str(partial).replace("'", "''")
+        try:
+            rows = conn.execute(f"COPY ({select}) TO '{literal}' ({options})").fetchall()[0][0]
+            pipelines = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT DISTINCT pipeline_version FROM ({select}) ORDER BY 1"
+                ).fetchall()
+            ]
+            columns = [d[0] for d in conn.execute(f"{select} LIMIT 0").description]
+        except duckdb.Error as exc:
+            partial.unlink(missing_ok=True)
+            blame = f" (--where {where!r})" if where else ""
+            raise ExportError(f"the export failed{blame}: {str(exc).strip()}") from None
+    os.replace(partial, target)
+    manifest = out_dir / MANIFEST
+    manifest.write_text(
+        json.dumps(
+            {
+                "file": name,
+                "format": fmt,
+                "rows": rows,
+                "as_of": moment.isoformat() if moment else None,
+                "where": where,
+                "exported_at": datetime.now(UTC).isoformat(),
+                "warehouse": str(path),
+                "pipeline_versions": pipelines,
+                "columns": columns,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return Exported(target, manifest, rows, moment)
