@@ -25,6 +25,7 @@ from tasks.records import (
     Rejected,
     raw_hash,
 )
+from tasks.triage import explain_empty, soft_404
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 COMPRESSION = "zlib"
@@ -54,9 +55,14 @@ def page_article(
     except UndecodableError as exc:
         raise Rejected("decode", "undecodable", f"the bytes are not readable text: {exc}") from None
     if is_html:
-        extracted = extract_html(decoded.text, url, options)
+        try:
+            extracted = extract_html(decoded.text, url, options)
+        except Rejected as rejection:
+            raise explain_empty(decoded.text, rejection) from None
     else:
         extracted = Extracted(text=decoded.text, is_html=False)
+    if (error_page := soft_404(extracted.title, extracted.text)) is not None:
+        raise error_page
     return normalise(extracted, url=url, charset=decoded.charset, flags=decoded.flags)
 
 
