@@ -6,7 +6,6 @@ import time
 import uuid
 from collections import deque
 from datetime import UTC, datetime
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -20,43 +19,32 @@ from tasks.records import Locator, Observed, Prior
 from tasks.settings import Settings, build_settings
 from tasks.summary import LABELS, OUTCOMES, RunSummary
 from tasks.version import pipeline_version
-from warehouse.connection import WarehouseLocked
-from warehouse.land import Landed, RunInfo, finish_run, land, priors, start_run
+from warehouse.land import Landed, RunInfo
+from warehouse.lander import Drained, Lander
 
 
-def _transient(task, task_run, state) -> bool:
-    """Retry a batch task only for failures that waiting can fix: a locked warehouse."""
-    return isinstance(state.data, WarehouseLocked)
-
-
-@task(
-    name="process-batch",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_transient,
-)
+@task(name="process-batch", cache_policy=NO_CACHE)
 def process_batch(
-    runner: Runner, batch: list[Item], warehouse: Path
+    runner: Runner, batch: list[Item], lander: Lander
 ) -> tuple[list[Observed], dict[str, Prior]]:
     """Look up what is known, fetch or load, extract and normalise one batch."""
     ids = [item.document_id for item in batch if isinstance(item, Locator)]
-    known = priors(warehouse, ids)
-    return runner.process(batch, known), known
+    known = lander.known(ids)
+    if known is None:
+        get_run_logger().warning(
+            "The warehouse is locked (%s); this batch is fetched without conditional requests "
+            "and unchanged pages are extracted again.",
+            lander.blocked,
+        )
+    return runner.process(batch, known or {}), known or {}
 
 
-@task(
-    name="land-batch",
-    cache_policy=NO_CACHE,
-    retries=3,
-    retry_delay_seconds=[1, 5, 20],
-    retry_condition_fn=_transient,
-)
+@task(name="land-batch", cache_policy=NO_CACHE)
 def land_batch(
-    warehouse: Path, run: RunInfo, observed: list[Observed], known: dict[str, Prior]
-) -> Landed:
-    """Land one processed batch in one transaction."""
-    return land(warehouse, run, observed, known)
+    lander: Lander, observed: list[Observed], known: dict[str, Prior]
+) -> tuple[Landed, Drained]:
+    """Land one processed batch in one transaction, or spool it while the warehouse is locked."""
+    return lander.land(observed, known)
 
 
 @flow(name="ingest", log_prints=False)
@@ -113,30 +101,36 @@ def run_ingest(settings: Settings) -> dict[str, object]:
         settings.warehouse,
         run.pipeline_version,
     )
-    start_run(settings.warehouse, run)
+    lander = Lander(settings.warehouse, run, settings.lock_timeout)
+    _note_drained(lander.start(), summary, run)
     status, message = "failed", None
     try:
         with Runner(settings, ProcessOptions(run.pipeline_version)) as runner:
             inflight: deque[tuple[PrefectFuture, float]] = deque()
             for batch in runner.batches():
-                inflight.append(
-                    (process_batch.submit(runner, batch, settings.warehouse), time.monotonic())
-                )
+                inflight.append((process_batch.submit(runner, batch, lander), time.monotonic()))
                 # Keep the extractor busy with the next batch while this one lands.
                 while len(inflight) > settings.workers:
-                    _land_next(inflight, settings, run, summary, started)
+                    _land_next(inflight, lander, summary, started)
             while inflight:
-                _land_next(inflight, settings, run, summary, started)
+                _land_next(inflight, lander, summary, started)
         status = "completed"
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"
         raise
     finally:
         summary.elapsed_s = time.monotonic() - started
-        try:
-            finish_run(settings.warehouse, run.run_id, status, message)
-        except WarehouseLocked as exc:
-            logger.error("Could not record the end of run %s: %s", run.run_id, exc)
+        drained, waiting = lander.finish(status, message)
+        _note_drained(drained, summary, run)
+        summary.spool_entries = waiting
+        if waiting:
+            logger.warning(
+                "%d entries wait in %s because the warehouse stayed locked (%s); "
+                "the next run lands them first.",
+                waiting,
+                lander.spool,
+                lander.blocked,
+            )
         _report(summary)
     logger.info(
         "Done in %.1f s: %s",
@@ -148,24 +142,44 @@ def run_ingest(settings: Settings) -> dict[str, object]:
 
 def _land_next(
     inflight: deque[tuple[PrefectFuture, float]],
-    settings: Settings,
-    run: RunInfo,
+    lander: Lander,
     summary: RunSummary,
     started: float,
 ) -> None:
     future, submitted = inflight.popleft()
     observed, known = future.result()
-    landed = land_batch(settings.warehouse, run, observed, known)
-    summary.add(observed, landed.outcomes, time.monotonic() - submitted)
+    landed, drained = land_batch(lander, observed, known)
+    _note_drained(drained, summary, lander.run)
+    summary.add(observed, landed.outcomes, time.monotonic() - submitted, spooled=landed.spooled)
     summary.note_new(landed.new)
     rate = summary.seen / max(time.monotonic() - started, 1e-9)
-    get_run_logger().info(
-        "batch %d landed: %d documents so far (%s), %.0f docs/s",
-        summary.batches,
-        summary.seen,
-        ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())),
-        rate,
-    )
+    logger = get_run_logger()
+    if landed.spooled:
+        logger.warning("batch %d spooled to %s: %s", summary.batches, lander.spool, lander.blocked)
+    else:
+        logger.info(
+            "batch %d landed: %d documents so far (%s), %.0f docs/s",
+            summary.batches,
+            summary.seen,
+            ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())),
+            rate,
+        )
+
+
+def _note_drained(drained: Drained, summary: RunSummary, run: RunInfo) -> None:
+    """Count spooled batches that have now landed, this run's own and earlier runs'."""
+    logger = get_run_logger()
+    for landed in drained.landed:
+        summary.recover(landed.outcomes, own=landed.run_id == run.run_id, already=landed.already)
+        summary.note_new(landed.new)
+    if drained.landed:
+        logger.info(
+            "Landed %d spooled batch(es) (%d documents)",
+            len(drained.landed),
+            sum(sum(d.outcomes.values()) for d in drained.landed),
+        )
+    for problem in drained.rejected:
+        logger.error("Set aside an unreadable spool entry: %s", problem)
 
 
 def _report(summary: RunSummary) -> None:

@@ -10,6 +10,7 @@ wait, not data.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,10 @@ from pathlib import Path
 import duckdb
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+# DuckDB shares one database instance between the connections of a process. Opening one while
+# another thread closes the last (or creates the first) can hand out an instance whose Python
+# table functions are not registered yet ("python_arrow_scan does not exist", seen under load).
+_INSTANCE = threading.Lock()
 
 
 class WarehouseLocked(Exception):
@@ -68,7 +73,8 @@ def open_connection(
     wait = policy.first_wait
     while True:
         try:
-            conn = duckdb.connect(str(path), read_only=read_only)
+            with _INSTANCE:
+                conn = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
@@ -84,7 +90,8 @@ def open_connection(
         try:
             migrate(conn)
         except BaseException:
-            conn.close()
+            with _INSTANCE:
+                conn.close()
             raise
     return conn
 
@@ -98,7 +105,8 @@ def connection(
     try:
         yield conn
     finally:
-        conn.close()
+        with _INSTANCE:
+            conn.close()
 
 
 @cache

@@ -96,9 +96,19 @@ def print_summary(summary: dict[str, object]) -> None:
     table.add_row("documents seen", str(summary["seen"]))
     for key in OUTCOMES:
         table.add_row(LABELS[key], str(summary[key]))
+    if summary.get("spooled"):
+        table.add_row("waiting in the spool", str(summary["spooled"]))
+    if summary.get("recovered_from_spool"):
+        table.add_row("landed from the spool", str(summary["recovered_from_spool"]))
     reasons = summary.get("failed_by_reason") or {}
     for reason, count in reasons.items():  # type: ignore[union-attr]
         table.add_row(f"  failed: {reason}", str(count))
     table.add_row("elapsed", f"{summary['elapsed_s']:.1f} s")
     table.add_row("warehouse", str(summary["warehouse"]))
     console().print(table)
+    if summary.get("spool_entries"):
+        err_console().print(
+            f"[yellow]note:[/] the warehouse stayed locked, so {summary['spool_entries']} "
+            f"batch(es) wait in {summary['warehouse']}.spool/; the next `ingest run` lands them "
+            "first. Close whatever holds the file (an open `duckdb` shell does)."
+        )
