@@ -9,6 +9,7 @@ wait, not data.
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -53,9 +54,23 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 def lock_holder(exc: BaseException) -> str:
-    """Who holds the lock, as DuckDB reported it, e.g. '/usr/bin/duckdb (PID 4242)'."""
+    """Who holds the lock, as DuckDB reported it, e.g. '/usr/bin/duckdb (PID 4242)'.
+
+    Where /proc is readable the holder's command line is added, which tells an
+    `ingest run` (that lets go between batches) from a shell someone left open.
+    """
     match = _LOCK_HOLDER.search(str(exc))
-    return f"{match.group(1)} (PID {match.group(2)})" if match else "another process"
+    if not match:
+        return "another process"
+    program, pid = match.groups()
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        command = " ".join(a.decode(errors="replace") for a in argv if a)
+    except OSError:
+        command = ""
+    if len(command) > 100:
+        command = command[:99] + "…"
+    return f"{program} (PID {pid}{': ' + command if command else ''})"
 
 
 def open_connection(
@@ -82,9 +97,11 @@ def open_connection(
             if time.monotonic() + wait > deadline:
                 raise WarehouseLocked(
                     f"{path} is locked by {lock_holder(exc)}; gave up after {policy.timeout:g} s. "
-                    "Close that program (an open `duckdb` shell holds the file) and try again."
+                    "If that is an open `duckdb` shell or a notebook, close it; an `ingest run` "
+                    "lets go between batches, so trying again (or waiting longer) gets in."
                 ) from None
-            time.sleep(wait)
+            # Jitter, so two waiting processes do not knock in lock-step.
+            time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
     if not read_only:
         try:

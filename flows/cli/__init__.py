@@ -1,6 +1,6 @@
 """The `ingest` command line.
 
-Commands that run no flow (extract, query, history, status) never import Prefect,
+Commands that run no flow (extract, query, history, status, check) never import Prefect,
 so they answer in well under a second.
 """
 
@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from flows.cli import extract, history, query, run, status
+from flows.cli import check, extract, history, query, run, status
 from flows.cli.common import CliError, err_console
 
-COMMANDS = (run, extract, history, query, status)
+COMMANDS = (run, extract, history, query, status, check)
 
 
 def parser() -> argparse.ArgumentParser:
