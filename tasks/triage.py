@@ -24,7 +24,7 @@ _SOFT_404 = re.compile(
 )
 # An error page says little: a title match counts up to this much text, a body match up to less.
 TITLE_MATCH_MAX_CHARS = 2000
-TEXT_MATCH_MAX_CHARS = 500
+TEXT_MATCH_MAX_CHARS = 200
 # libxml2's HTML parser stops descending at this depth; text below it is silently dropped.
 PARSER_MAX_DEPTH = 255
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
