@@ -85,6 +85,12 @@ def handle(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+    if summary.get("spool_entries"):
+        err_console().print(
+            f"[yellow]note:[/] the warehouse stayed locked, so {summary['spool_entries']} "
+            f"entries wait in {summary['warehouse']}.spool/; the next `ingest run` lands them "
+            "first. Close whatever holds the file (an open `duckdb` shell does)."
+        )
     return 0
 
 
@@ -106,9 +112,3 @@ def print_summary(summary: dict[str, object]) -> None:
     table.add_row("elapsed", f"{summary['elapsed_s']:.1f} s")
     table.add_row("warehouse", str(summary["warehouse"]))
     console().print(table)
-    if summary.get("spool_entries"):
-        err_console().print(
-            f"[yellow]note:[/] the warehouse stayed locked, so {summary['spool_entries']} "
-            f"batch(es) wait in {summary['warehouse']}.spool/; the next `ingest run` lands them "
-            "first. Close whatever holds the file (an open `duckdb` shell does)."
-        )
