@@ -137,7 +137,13 @@ def _fetch_xml(source: Source, fetcher: Fetcher, url: str, discovered: bool) -> 
         try:
             body = _gunzip(body, fetcher.config.max_bytes)
         except (OSError, EOFError, zlib.error, ValueError) as exc:
-            return Failure(probe, "discover", "terminal", "bad_gzip", f"{url}: {exc}")
+            return Failure(
+                probe,
+                "discover",
+                "terminal",
+                "bad_gzip",
+                f"{url}: the gzip data is corrupt ({exc})",
+            )
     return body
 
 

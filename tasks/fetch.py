@@ -480,5 +480,17 @@ def _too_large(locator: Locator, cap: int, status: int, url: str) -> Failure:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    """The innermost reason urllib3 and requests wrapped, e.g. 'Connection reset by peer'."""
+    inner: BaseException = exc
+    for _ in range(
+        5
+    ):  # ProtocolError(msg, ConnectionResetError(…)), DecodeError(msg, zlib.error(…))
+        nested = [a for a in inner.args if isinstance(a, BaseException)]
+        if not nested:
+            break
+        inner = nested[-1]
+    if isinstance(inner, OSError) and inner.strerror:
+        text = inner.strerror
+    else:
+        text = str(inner) or type(inner).__name__
     return text if len(text) < 200 else text[:197] + "…"

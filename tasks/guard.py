@@ -61,17 +61,17 @@ def check_ip(ip: str, host: str, reach: Reach) -> None:
     if reach == "any":
         return
     address = _unmapped(ipaddress.ip_address(ip.split("%")[0]))
+    subject = f"{host} is" if host.strip("[]") == str(address) else f"{host} resolves to {address},"
     if address in METADATA_ADDRESSES:
-        raise UnsafeAddress(f"{host} resolves to {address}, a cloud metadata address; refusing")
+        raise UnsafeAddress(f"{subject} a cloud metadata address; refusing to fetch it")
     if address.is_link_local or address.is_multicast or address.is_unspecified:
         raise UnsafeAddress(
-            f"{host} resolves to {address}, a link-local, multicast or unspecified address; "
-            f"{ALLOW_HINT}"
+            f"{subject} a link-local, multicast or unspecified address; {ALLOW_HINT}"
         )
     if reach == "public" and not address.is_global:
         raise UnsafeAddress(
-            f"{host} resolves to {address}, a private, loopback or reserved address, and it was "
-            f"found in a sitemap or feed rather than written in sources.yaml; {ALLOW_HINT}"
+            f"{subject} a private, loopback or reserved address, and the URL was found in a "
+            f"sitemap or feed rather than written in sources.yaml; {ALLOW_HINT}"
         )
 
 

@@ -79,11 +79,13 @@ def soft_404(title: str | None, text: str) -> Rejected | None:
     ):
         match = _SOFT_404.search(value)
         if match and len(text) <= limit:
+            value = " ".join(value.split())
+            quoted = value if len(value) <= 40 else match.group(0)
             return Rejected(
                 "extract",
                 "soft_404",
                 f"the page is an error page served with a success status: its {where} says "
-                f"'{match.group(0)}'. The document was probably removed; nothing was landed",
+                f"'{quoted}'. The document was probably removed; nothing was landed",
             )
     return None
 

@@ -50,7 +50,7 @@ def handle(args: argparse.Namespace) -> int:
         out.print(f"checked {path}")
         for f in findings:
             mark = "[green]ok  [/]" if f.ok else "[bold red]FAIL[/]"
-            out.print(f"  {mark}  {f.check:<18} {f.detail}")
+            out.print(f"  {mark}  {f.check:<18} {f.detail}", soft_wrap=True)
     if failed:
         err_console().print(
             f"[bold red]{len(failed)} problem(s)[/] in {path}: "

@@ -281,6 +281,7 @@ class ConfigCase:
     """A mistake in sources.yaml and what the error must point at."""
 
     name: str
+    injected: str
     text: str
     expect: tuple[str, ...]
 
@@ -288,27 +289,32 @@ class ConfigCase:
 CONFIG_CASES = [
     ConfigCase(
         "unknown key",
+        "a misspelt key, `globb:`",
         "sources:\n  - name: disk\n    kind: local\n    path: docs\n    globb: '*.html'\n",
         ("line 5", "unknown key 'globb'", "glob"),
     ),
     ConfigCase(
         "bad URL",
+        "a sitemap at an ftp: URL",
         "sources:\n  - name: map\n    kind: sitemap\n    url: ftp://example.org/map.xml\n",
         ("line 4", "not an http(s) URL"),
     ),
     ConfigCase(
         "duplicate source name",
+        "two sources named `a`",
         "sources:\n  - name: a\n    kind: local\n    path: docs\n"
         "  - name: a\n    kind: local\n    path: docs\n",
         ("line 5", "line 2", "unique"),
     ),
     ConfigCase(
         "missing file",
+        "a URL list at a path that does not exist",
         "sources:\n  - name: list\n    kind: urls\n    file: nowhere.txt\n",
         ("line 4", "nowhere.txt", "not an existing file"),
     ),
     ConfigCase(
         "wrong type",
+        "`politeness: {delay: soon}`",
         "sources:\n  - name: disk\n    kind: local\n    path: docs\n    politeness: {delay: soon}\n",
         ("line 5", "politeness.delay", "must be a number", "soon"),
     ),
@@ -331,7 +337,7 @@ def test_sources_file_mistake_stops_before_anything_runs_and_names_the_line(
     ledger.add(
         "config",
         case.name,
-        case.text.strip().splitlines()[-1].strip(),
+        case.injected,
         "refused before the run (exit 2)",
         message=" ".join(result.stderr.split()).removeprefix("error: "),
         documents=0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,48 +54,80 @@ def doc(path: Path, name: str) -> str:
         ).fetchall()[0][0]
 
 
-DAMAGE = {
-    "migrations": ("delete from schema_migrations where version = 2", "002_landed_batches"),
-    "documents": ("delete from documents where locator = 'docs:b.txt'", "{b}"),
-    "versions": ("delete from versions where locator_placeholder", "{a} has [1, 3]"),
-    "duplicate versions": (
-        "update versions set content_hash = (select content_hash from versions v where v.document_id = versions.document_id and v.version = 1),"
-        " text = (select text from versions v where v.document_id = versions.document_id and v.version = 1)"
-        " where version = 2",
+@dataclass(frozen=True)
+class Damage:
+    """Damage done with SQL, and what `ingest check` must say about it."""
+
+    check: str
+    description: str
+    sql: str
+    expected: str  # text the FAIL line must contain; {a} and {b} stand for document ids
+
+
+DAMAGE = [
+    Damage(
+        "migrations",
+        "the record of migration 002 deleted",
+        "delete from schema_migrations where version = 2",
+        "002_landed_batches",
+    ),
+    Damage(
+        "documents",
+        "a document row deleted, its observations and version left",
+        "delete from documents where locator = 'docs:b.txt'",
+        "{b}",
+    ),
+    Damage(
+        "versions",
+        "the middle one of three versions deleted",
+        "delete from versions where document_id = '{a}' and version = 2",
+        "{a} has [1, 3]",
+    ),
+    Damage(
+        "duplicate versions",
+        "version 2 overwritten with the text and hash of version 1",
+        "update versions set content_hash = v.content_hash, text = v.text from versions v"
+        " where v.document_id = versions.document_id and v.version = 1 and versions.version = 2",
         "{a} version 2",
     ),
-    "content hashes": (
+    Damage(
+        "content hashes",
+        "the text of a version edited in place",
         "update versions set text = text || '（已篡改）' where version = 3",
         "{a} version 3",
     ),
-    "raw payloads": (
+    Damage(
+        "raw payloads",
+        "the raw page behind a version deleted",
         "delete from raw_payloads where raw_hash = (select raw_hash from versions where version = 3)",
         "from versions",
     ),
-    "batches": ("delete from observation_log where locator = 'docs:c.txt'", "recorded 3 has 2"),
-    "runs": ("delete from run_log", "run-1"),
-}
+    Damage(
+        "batches",
+        "one observation of a landed batch deleted",
+        "delete from observation_log where locator = 'docs:c.txt'",
+        "recorded 3 has 2",
+    ),
+    Damage("runs", "the run log emptied", "delete from run_log", "run-1"),
+]
 
 
-@pytest.mark.parametrize("check", list(DAMAGE))
-def test_check_names_each_kind_of_damage(check: str, warehouse: Path, ledger: Ledger) -> None:
+@pytest.mark.parametrize("damage", DAMAGE, ids=[d.check for d in DAMAGE])
+def test_check_names_each_kind_of_damage(damage: Damage, warehouse: Path, ledger: Ledger) -> None:
     a, b = doc(warehouse, "a.txt"), doc(warehouse, "b.txt")
-    sql, expected = DAMAGE[check]
-    sql = sql.replace("locator_placeholder", f"document_id = '{a}' and version = 2")
     with duckdb.connect(str(warehouse)) as conn:
-        conn.execute(sql)
+        conn.execute(damage.sql.format(a=a))
     result = run_cli("check", "--warehouse", str(warehouse))
     assert result.returncode == 1, result.stdout
-    failed = [line for line in result.stdout.splitlines() if "FAIL" in line]
-    assert any(check in line for line in failed), result.stdout
-    assert any(expected.format(a=a, b=b) in line for line in failed), result.stdout
-    assert check in result.stderr and "Traceback" not in result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "FAIL" in line]
+    assert damage.check in line and damage.expected.format(a=a, b=b) in line, result.stdout
+    assert damage.check in result.stderr and "Traceback" not in result.stderr
     ledger.add(
         "check",
-        check,
-        sql.split(" where ")[0] if len(sql) < 60 else sql[:57] + "…",
+        damage.check,
+        damage.description,
         "exit 1, named",
-        message=next(line for line in failed if check in line).split(check, 1)[1].strip(),
+        message=line.split(damage.check, 1)[1].strip(),
         documents=0,
         kept=0,
     )

@@ -157,7 +157,7 @@ def test_lock_outlasting_the_budget_spools_and_the_next_batch_lands_the_spool(
         "faults",
         f"file held for {HOLD:g} s against a 2 s lock budget",
         "INGEST_LOCK_TIMEOUT=2; another process holds the warehouse read-write for 20 s mid-run",
-        f"{spooled_batches} batches spooled to disk and landed by the first batch after the holder "
+        f"{spooled_batches} batch(es) spooled to disk and landed by the first batch after the holder "
         "let go, in the same run",
         message="",
         documents=60,
