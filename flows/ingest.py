@@ -34,7 +34,7 @@ def process_batch(
         get_run_logger().warning(
             "The warehouse is locked (%s); this batch is fetched without conditional requests "
             "and unchanged pages are extracted again.",
-            lander.blocked,
+            lander.holder,
         )
     return runner.process(batch, known or {}), known or {}
 
@@ -129,7 +129,7 @@ def run_ingest(settings: Settings) -> dict[str, object]:
                 "the next run lands them first.",
                 waiting,
                 lander.spool,
-                lander.blocked,
+                lander.holder,
             )
         _report(summary)
     logger.info(
@@ -155,7 +155,7 @@ def _land_next(
     rate = summary.seen / max(time.monotonic() - started, 1e-9)
     logger = get_run_logger()
     if landed.spooled:
-        logger.warning("batch %d spooled to %s: %s", summary.batches, lander.spool, lander.blocked)
+        logger.warning("batch %d spooled to %s: %s", summary.batches, lander.spool, lander.holder)
     else:
         logger.info(
             "batch %d landed: %d documents so far (%s), %.0f docs/s",

@@ -68,7 +68,8 @@ class Lander:
         self.path = path
         self.run = run
         self.spool = spool_dir(path)
-        self.blocked: str | None = None  # why the last attempt could not get in, if it could not
+        self.holder: str | None = None  # the last lock message: who held the file
+        self.spooling = False  # landing gave up on the lock; later batches only try briefly
         self._patient = LockPolicy(timeout=lock_timeout)
         self._lookup = LockPolicy(timeout=min(lock_timeout, LOOKUP))
         self._brief = LockPolicy(timeout=min(lock_timeout, BRIEF))
@@ -79,7 +80,7 @@ class Lander:
             drained = self._drain(self._patient)
             start_run(self.path, self.run, self._patient)
         except WarehouseLocked as exc:
-            self.blocked = str(exc)
+            self.holder, self.spooling = str(exc), True
             return Drained()
         return drained
 
@@ -90,9 +91,9 @@ class Lander:
         safe: the landing rule compares content inside the landing transaction.
         """
         try:
-            return priors(self.path, document_ids, self._brief if self.blocked else self._lookup)
+            return priors(self.path, document_ids, self._brief if self.spooling else self._lookup)
         except WarehouseLocked as exc:
-            self.blocked = str(exc)
+            self.holder = str(exc)  # landing keeps its own, longer patience
             return None
 
     def land(
@@ -100,13 +101,13 @@ class Lander:
     ) -> tuple[Landed, Drained]:
         """Land the spool and then this batch, or spool the batch if the file stays locked."""
         batch_id = uuid.uuid4().hex
-        policy = self._brief if self.blocked else self._patient
+        policy = self._brief if self.spooling else self._patient
         drained = Drained()
         try:
             drained = self._drain(policy)
             landed = land(self.path, self.run, observed, priors_used, policy, batch_id)
         except WarehouseLocked as exc:
-            self.blocked = str(exc)
+            self.holder, self.spooling = str(exc), True
             batch, raw = to_arrow(observed, priors_used)
             put(
                 self.spool,
@@ -117,7 +118,7 @@ class Lander:
                 {"batch": batch, "raw": raw},
             )
             return Landed(Counter(), [], batch_id, self.run.run_id, spooled=True), drained
-        self.blocked = None
+        self.spooling = False
         return landed, drained
 
     def finish(self, status: str, message: str | None) -> tuple[Drained, int]:
@@ -131,7 +132,7 @@ class Lander:
             drained = self._drain(self._patient)
             finish_run(self.path, self.run.run_id, status, message, self._patient, finished_at)
         except WarehouseLocked as exc:
-            self.blocked = str(exc)
+            self.holder = str(exc)
             info = {
                 "run_id": self.run.run_id,
                 "status": status,

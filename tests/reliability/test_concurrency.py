@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -113,6 +114,10 @@ def test_file_held_read_write_for_20_s_during_a_run_costs_a_wait_not_data(
         waited = time.monotonic() - started
     assert code == 0, run.output
     assert counts(warehouse)[:2] == (30, 30)
+    assert not re.search(r"batch \d+ spooled", run.output), "within the budget a batch waits"
+    summary = json.loads(run.output[run.output.index("{\n") :])
+    assert summary["new"] == 30 and summary["spooled"] == 0
+    assert waited >= HOLD - 1
     assert pending(spool_dir(warehouse)) == []
     checked(warehouse)
     ledger.add(
