@@ -123,15 +123,21 @@ class Site:
 
     # Misbehaving servers, written byte by byte so each fault is the real thing on the wire.
 
+    @staticmethod
+    def _head(request: BaseHTTPRequestHandler, **headers: str) -> None:
+        """Start a 200 text/html response with these headers, on a connection that then closes."""
+        request.close_connection = True
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        for key, value in headers.items():
+            request.send_header(key.replace("_", "-"), value)
+        request.end_headers()
+
     def endless(self, path: str, chunk: bytes, interval: float = 0.0) -> str:
         """A 200 text/html response whose chunked body never ends (until the client hangs up)."""
 
         def serve(request: BaseHTTPRequestHandler) -> None:
-            request.close_connection = True
-            request.send_response(200)
-            request.send_header("Content-Type", "text/html; charset=utf-8")
-            request.send_header("Transfer-Encoding", "chunked")
-            request.end_headers()
+            self._head(request, Transfer_Encoding="chunked")
             frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
             try:
                 while not self.stopping.wait(interval):
@@ -147,10 +153,7 @@ class Site:
         def serve(request: BaseHTTPRequestHandler) -> None:
             request.close_connection = True
             if head is not None:
-                request.send_response(200)
-                request.send_header("Content-Type", "text/html; charset=utf-8")
-                request.send_header("Content-Length", str(len(head) * 10))
-                request.end_headers()
+                self._head(request, Content_Length=str(len(head) * 10))
                 request.wfile.write(head)
                 request.wfile.flush()
             self.stopping.wait(seconds)
@@ -161,11 +164,7 @@ class Site:
         """Promise `body`, send its first `after` bytes, then abort the connection with a RST."""
 
         def serve(request: BaseHTTPRequestHandler) -> None:
-            request.close_connection = True
-            request.send_response(200)
-            request.send_header("Content-Type", "text/html; charset=utf-8")
-            request.send_header("Content-Length", str(len(body)))
-            request.end_headers()
+            self._head(request, Content_Length=str(len(body)))
             request.wfile.write(body[:after])
             request.wfile.flush()
             # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
@@ -180,11 +179,7 @@ class Site:
         """Send `body` one byte every `interval` seconds: each read succeeds, the whole never ends."""
 
         def serve(request: BaseHTTPRequestHandler) -> None:
-            request.close_connection = True
-            request.send_response(200)
-            request.send_header("Content-Type", "text/html; charset=utf-8")
-            request.send_header("Content-Length", str(len(body)))
-            request.end_headers()
+            self._head(request, Content_Length=str(len(body)))
             try:
                 for i in range(len(body)):
                     if self.stopping.wait(interval):

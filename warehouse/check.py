@@ -8,7 +8,7 @@ damage from a bug and find the rows involved.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,16 +209,29 @@ def _versions(conn: duckdb.DuckDBPyConnection) -> Finding:
     return Finding("versions", True, f"{n:,} versions of {docs:,} documents, numbered without gaps")
 
 
+def _rule(
+    conn: duckdb.DuckDBPyConnection,
+    check: str,
+    sql: str,
+    problem: Callable[[list[tuple]], str],
+    ok: str,
+) -> Finding:
+    """A check that holds when `sql` finds no rows; otherwise `problem` describes them."""
+    rows = conn.execute(sql).fetchall()
+    return Finding(check, False, problem(rows)) if rows else Finding(check, True, ok)
+
+
 def _repeated(conn: duckdb.DuckDBPyConnection) -> Finding:
-    repeats = conn.execute(_REPEATED_CONTENT).fetchall()
-    if repeats:
-        return Finding(
-            "duplicate versions",
-            False,
-            f"{len(repeats)} version(s) repeat the content of the version before them "
-            f"(the landing rule forbids it): {_examples(f'{d} version {v}' for d, v in repeats)}",
-        )
-    return Finding("duplicate versions", True, "no version repeats the one before it")
+    return _rule(
+        conn,
+        "duplicate versions",
+        _REPEATED_CONTENT,
+        lambda rows: (
+            f"{len(rows)} version(s) repeat the content of the version before them "
+            f"(the landing rule forbids it): {_examples(f'{d} version {v}' for d, v in rows)}"
+        ),
+        "no version repeats the one before it",
+    )
 
 
 def _hashes(conn: duckdb.DuckDBPyConnection) -> Finding:
@@ -276,28 +289,30 @@ def _corrupt_payloads(conn: duckdb.DuckDBPyConnection) -> Iterator[str]:
 
 
 def _runs(conn: duckdb.DuckDBPyConnection) -> Finding:
-    unknown = conn.execute(_UNKNOWN_RUNS).fetchall()
-    if unknown:
-        return Finding(
-            "runs",
-            False,
-            f"{sum(r[1] for r in unknown)} observation(s) belong to run(s) missing from "
-            f"run_log: {_examples(r for r, _ in unknown)}",
-        )
-    return Finding("runs", True, "every observation belongs to a recorded run")
+    return _rule(
+        conn,
+        "runs",
+        _UNKNOWN_RUNS,
+        lambda rows: (
+            f"{sum(r[1] for r in rows)} observation(s) belong to run(s) missing from "
+            f"run_log: {_examples(r for r, _ in rows)}"
+        ),
+        "every observation belongs to a recorded run",
+    )
 
 
 def _batches(conn: duckdb.DuckDBPyConnection) -> Finding:
-    partial = conn.execute(_PARTIAL_BATCHES).fetchall()
-    if partial:
-        return Finding(
-            "batches",
-            False,
-            f"{len(partial)} batch(es) whose observations differ from what landing recorded: "
-            + _examples(f"{b} recorded {want} has {have}" for b, want, have in partial),
-        )
-    (n,) = conn.execute("SELECT count(*) FROM landed_batches").fetchall()[0]
-    return Finding("batches", True, f"all {n:,} landed batches are whole")
+    return _rule(
+        conn,
+        "batches",
+        _PARTIAL_BATCHES,
+        lambda rows: (
+            f"{len(rows)} batch(es) whose observations differ from what landing "
+            "recorded (a partial batch): "
+            + _examples(f"{b} recorded {want} has {have}" for b, want, have in rows)
+        ),
+        "every landed batch is whole",
+    )
 
 
 def _spool(path: Path) -> Finding:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from flows.cli.common import add_warehouse_option, command, console, err_console, warehouse_path
+from flows.cli.common import (
+    add_wait_option,
+    add_warehouse_option,
+    command,
+    console,
+    err_console,
+    warehouse_path,
+)
 from warehouse.check import check_warehouse
 from warehouse.connection import LockPolicy
 
@@ -16,13 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         sub, "check", "verify the warehouse's integrity; exit 1 naming each problem", handle
     )
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=30.0,
-        metavar="SECONDS",
-        help="how long to keep retrying while another process holds the file (default 30)",
-    )
+    add_wait_option(p)
     add_warehouse_option(p)
 
 

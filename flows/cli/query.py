@@ -11,7 +11,14 @@ from decimal import Decimal
 
 from rich.table import Table
 
-from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
+from flows.cli.common import (
+    CliError,
+    add_wait_option,
+    add_warehouse_option,
+    command,
+    console,
+    warehouse_path,
+)
 from warehouse.connection import LockPolicy
 from warehouse.read import run_query
 
@@ -21,13 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command(sub, "query", "run SQL read-only and print the result", handle)
     p.add_argument("sql", help='e.g. "select title, published from articles limit 5"')
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=30.0,
-        metavar="SECONDS",
-        help="how long to keep retrying while another process holds the file (default 30)",
-    )
+    add_wait_option(p)
     add_warehouse_option(p)
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from conftest import ROOT, query
 
+from warehouse.connection import open_connection
+
 GOOD_HTML = (ROOT / "samples" / "pages" / "hnjgdj-2022-07-20-rfzx.html").read_bytes()
 PARAGRAPH = "河南省直机关各级党组织和广大共产党员深入贯彻习近平总书记重要指示精神，在疫情防控阻击战中奋勇当先。"
 ARTICLE = (
@@ -39,6 +41,15 @@ def observations_of(root: Path, locator: str) -> list[dict]:
 def landed(root: Path, locator: str) -> bool:
     """Whether the document has a version."""
     return bool(query(root, "select 1 from articles where locator = ?", [locator]))
+
+
+def warehouse_rows(warehouse: Path, sql: str) -> list[tuple]:
+    """Rows of `sql` on the warehouse, opened the way the pipeline opens it (migrations run)."""
+    conn = open_connection(warehouse)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def article_pages(root: Path, count: int, prefix: str = "doc") -> list[str]:

@@ -12,9 +12,8 @@ from conftest import run_cli, write_sources
 from httpsite import Site
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from processes import holding, ingest
-from support import PARAGRAPH, article_pages
+from support import PARAGRAPH, article_pages, warehouse_rows
 
-from warehouse.connection import open_connection
 from warehouse.spool import pending, spool_dir
 
 HOLD = 20.0
@@ -51,14 +50,11 @@ def slow_web_run(root: Path, site: Site, count: int, delay: float) -> Path:
 
 def counts(warehouse: Path) -> tuple[int, int, int]:
     """(versions, distinct documents with a version, observations)."""
-    conn = open_connection(warehouse)
-    try:
-        [row] = conn.execute(
-            "select (select count(*) from versions), (select count(distinct document_id) from versions),"
-            " (select count(*) from observation_log)"
-        ).fetchall()
-    finally:
-        conn.close()
+    [row] = warehouse_rows(
+        warehouse,
+        "select (select count(*) from versions), (select count(distinct document_id) from versions),"
+        " (select count(*) from observation_log)",
+    )
     return row
 
 
@@ -147,13 +143,9 @@ def test_lock_outlasting_the_budget_spools_and_the_next_batch_lands_the_spool(
     assert code == 0, run.output
     summary = json.loads(run.output[run.output.index("{\n") :])
     assert summary["spooled"] == 0 and summary["new"] == 60
-    conn = open_connection(warehouse)
-    try:
-        [(spooled_batches,)] = conn.execute(
-            "select count(*) from landed_batches where spooled_at is not null"
-        ).fetchall()
-    finally:
-        conn.close()
+    [(spooled_batches,)] = warehouse_rows(
+        warehouse, "select count(*) from landed_batches where spooled_at is not null"
+    )
     assert spooled_batches >= 1
     assert counts(warehouse) == (60, 60, 60)
     assert pending(spool_dir(warehouse)) == []
@@ -187,11 +179,7 @@ def test_spool_left_at_the_end_of_a_run_lands_on_the_next_run(
     second = json.loads(run_cli(*args, cwd=tmp_path, env=env).stdout)
     assert second["recovered_from_spool"] == 20 and second["unchanged"] == 20
     assert pending(spool_dir(warehouse)) == []
-    conn = open_connection(warehouse)
-    try:
-        statuses = conn.execute("select status from runs order by started_at").fetchall()
-    finally:
-        conn.close()
+    statuses = warehouse_rows(warehouse, "select status from runs order by started_at")
     assert statuses == [("completed",), ("completed",)], "the first run's end was spooled too"
     checked(warehouse)
     ledger.add(

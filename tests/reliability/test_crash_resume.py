@@ -12,9 +12,8 @@ import pytest
 from conftest import run_cli, write_sources
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from processes import gone, holding, ingest
-from support import article_pages
+from support import article_pages, warehouse_rows
 
-from warehouse.connection import open_connection
 from warehouse.spool import pending, spool_dir
 
 DOCS = 40
@@ -34,21 +33,19 @@ def run_args(warehouse: Path) -> tuple[str, ...]:
 
 def assert_whole_and_unique(warehouse: Path) -> None:
     """Every document once, at version 1; (document, version) unique; batches whole."""
-    conn = open_connection(warehouse)
-    try:
-        assert conn.execute(
-            "select count(*), count(distinct document_id), max(version) from versions"
-        ).fetchall() == [(DOCS, DOCS, 1)]
-        assert conn.execute(
-            "select count(*) from (select document_id, version from versions group by all having count(*) > 1)"
-        ).fetchall() == [(0,)]
-        assert conn.execute(
-            """select count(*) from (
-                 select content_hash = lag(content_hash) over (partition by document_id order by version) as same
-                 from versions) where same"""
-        ).fetchall() == [(0,)]
-    finally:
-        conn.close()
+    assert warehouse_rows(
+        warehouse, "select count(*), count(distinct document_id), max(version) from versions"
+    ) == [(DOCS, DOCS, 1)]
+    assert warehouse_rows(
+        warehouse,
+        "select count(*) from (select document_id, version from versions group by all having count(*) > 1)",
+    ) == [(0,)]
+    assert warehouse_rows(
+        warehouse,
+        """select count(*) from (
+             select content_hash = lag(content_hash) over (partition by document_id order by version) as same
+             from versions) where same""",
+    ) == [(0,)]
     check = run_cli("check", "--warehouse", str(warehouse))
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -79,15 +76,12 @@ def test_killed_run_leaves_whole_batches_and_the_next_run_lands_the_rest(
     assert gone(workers) == [], "extraction workers must exit when their run is killed"
 
     # The file opens cleanly (replaying its WAL if it has one) and holds only whole batches.
-    conn = open_connection(warehouse)
-    try:
-        [(observations, batches, recorded)] = conn.execute(
-            "select (select count(*) from observation_log), count(*), coalesce(sum(observations), 0)"
-            " from landed_batches"
-        ).fetchall()
-        [(status,)] = conn.execute("select status from runs").fetchall()
-    finally:
-        conn.close()
+    [(observations, batches, recorded)] = warehouse_rows(
+        warehouse,
+        "select (select count(*) from observation_log), count(*), coalesce(sum(observations), 0)"
+        " from landed_batches",
+    )
+    [(status,)] = warehouse_rows(warehouse, "select status from runs")
     assert observations == recorded == batches * BATCH, "a partial batch is visible"
     assert batches >= batch and status == "unfinished"
     check = run_cli("check", "--warehouse", str(warehouse))

@@ -12,10 +12,10 @@ import pyarrow as pa
 from conftest import run_cli
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from processes import holding
+from support import warehouse_rows
 
 from tasks.identity import file_locator
 from tasks.records import Article, Observed
-from warehouse.connection import open_connection
 from warehouse.land import RunInfo
 from warehouse.lander import Lander
 from warehouse.spool import pending, put, spool_dir
@@ -39,14 +39,6 @@ def batch(root: Path, names: list[str], text: str = "正文内容") -> list[Obse
     return out
 
 
-def rows(warehouse: Path, sql: str) -> list[tuple]:
-    conn = open_connection(warehouse)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def test_locked_batch_is_spooled_whole_and_lands_first_next_time(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     lander = Lander(warehouse, RUN, lock_timeout=0.5)
@@ -58,8 +50,10 @@ def test_locked_batch_is_spooled_whole_and_lands_first_next_time(tmp_path: Path)
     assert not list(spool_dir(warehouse).glob(".tmp-*"))
     landed, drained = lander.land(batch(tmp_path, ["c.txt"]), {})
     assert not landed.spooled and [d.outcomes["new"] for d in drained.landed] == [2]
-    assert rows(warehouse, "select count(*) from versions") == [(3,)]
-    first = rows(warehouse, "select locator from observation_log order by observed_at limit 1")
+    assert warehouse_rows(warehouse, "select count(*) from versions") == [(3,)]
+    first = warehouse_rows(
+        warehouse, "select locator from observation_log order by observed_at limit 1"
+    )
     assert first == [("docs:a.txt",)]
     assert pending(spool_dir(warehouse)) == []
 
@@ -77,12 +71,12 @@ def test_a_spool_entry_landed_twice_adds_nothing_the_second_time(
     copy = tmp_path / "copy"
     shutil.copytree(entry.path, copy)
     lander.start()
-    before = rows(warehouse, "select count(*) from observation_log")
+    before = warehouse_rows(warehouse, "select count(*) from observation_log")
     shutil.copytree(copy, entry.path)
     drained = lander.start()
     assert [d.already for d in drained.landed] == [True]
-    assert rows(warehouse, "select count(*) from observation_log") == before == [(3,)]
-    assert rows(warehouse, "select count(*) from versions") == [(3,)]
+    assert warehouse_rows(warehouse, "select count(*) from observation_log") == before == [(3,)]
+    assert warehouse_rows(warehouse, "select count(*) from versions") == [(3,)]
     assert pending(spool_dir(warehouse)) == []
     ledger.add(
         "faults",
@@ -135,7 +129,9 @@ def test_entry_spooled_before_a_column_was_added_still_lands(tmp_path: Path) -> 
     put(spool_dir(warehouse), "batch", entry.batch_id, 1, entry.info, {"batch": table, "raw": raw})
     drained = lander.start()
     assert [d.outcomes["new"] for d in drained.landed] == [1]
-    assert rows(warehouse, "select locator, language from articles") == [("docs:a.txt", None)]
+    assert warehouse_rows(warehouse, "select locator, language from articles") == [
+        ("docs:a.txt", None)
+    ]
 
 
 def test_spool_files_are_plain_arrow_a_person_can_read(tmp_path: Path) -> None:
