@@ -12,10 +12,10 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from tasks.progress import Expected, expected
-from tasks.settings import Settings
+from tasks.progress import Expected
 from tasks.summary import LABELS, OUTCOMES, RunSummary
 
+# Artifact keys of the ingest flow; other flows use their own name in place of "ingest".
 SUMMARY_KEY = "ingest-summary"
 OUTCOMES_KEY = "ingest-outcomes"
 PROGRESS_KEY = "ingest-progress"
@@ -24,13 +24,14 @@ PROGRESS_KEY = "ingest-progress"
 class RunReport:
     """Publishes one run's progress and summary as Prefect artifacts."""
 
-    def __init__(self, settings: Settings):
-        self.expected: Expected = expected(settings)
+    def __init__(self, expected: Expected, flow: str = "ingest"):
+        self.expected = expected
+        self.flow = flow
         self._last = -1.0
         self._progress: UUID | None = None
         try:
             self._progress = create_progress_artifact(
-                0.0, key=PROGRESS_KEY, description=self.expected.basis
+                0.0, key=f"{flow}-progress", description=self.expected.basis
             )
         except Exception as exc:  # a report the UI cannot take must not stop the run
             get_run_logger().warning("Could not create the progress artifact: %s", exc)
@@ -51,10 +52,12 @@ class RunReport:
         if self._progress is not None and summary.status == "completed":
             update_progress_artifact(self._progress, 100.0)
         create_markdown_artifact(
-            key=SUMMARY_KEY, markdown=summary.markdown(), description="Ingest run summary"
+            key=f"{self.flow}-summary",
+            markdown=summary.markdown(),
+            description=f"{self.flow.capitalize()} run summary",
         )
         create_table_artifact(
-            key=OUTCOMES_KEY,
+            key=f"{self.flow}-outcomes",
             table=[
                 {"outcome": LABELS[k], "documents": summary.outcomes.get(k, 0)} for k in OUTCOMES
             ],

@@ -1,6 +1,7 @@
 """The `reprocess` flow: stored raw payloads → extract and normalise again → land, no network.
 
-It reuses ingest's landing task, so the landing rule is the same: a document
+It shares ingest's run lifecycle and landing task (flows/lifecycle.py), so the landing
+rule is the same: a document
 whose output did not change gets an observation and no version; one whose
 output changed gets version n+1 recording the pipeline version that made it.
 Documents the current pipeline already processed are skipped unless forced,
@@ -11,19 +12,18 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.ingest import RETRY_WHILE_LOCKED, land_batch, refresh_after_run
+from flows.lifecycle import land_and_count, recorded_run
+from flows.report import RunReport
 from tasks.batch import Extractor
 from tasks.process import ProcessOptions, observe
+from tasks.progress import Expected
 from tasks.records import Observed, Payload, Prior
 from tasks.reprocess import (
     ReprocessSettings,
@@ -31,20 +31,20 @@ from tasks.reprocess import (
     build_reprocess_settings,
     payload_from_store,
 )
-from tasks.summary import LABELS, OUTCOMES, RunSummary
+from tasks.summary import RunSummary
 from tasks.version import pipeline_version
-from warehouse.connection import WarehouseLocked
-from warehouse.land import RunInfo, finish_run, priors, start_run
+from warehouse.land import RunInfo
+from warehouse.lander import Lander
 from warehouse.reprocess import select_stored, stored_content
 
 
-@task(name="reprocess-batch", **RETRY_WHILE_LOCKED)
+@task(name="reprocess-batch", cache_policy=NO_CACHE)
 def reprocess_batch(
-    extractor: Extractor, batch: list[StoredRef], warehouse: Path, force: bool
+    extractor: Extractor, batch: list[StoredRef], lander: Lander, force: bool
 ) -> tuple[list[Observed], dict[str, Prior]]:
     """Read one batch's stored payloads and what is known of them; extract and normalise again."""
-    known = priors(warehouse, [ref.document_id for ref in batch])
-    content = stored_content(warehouse, [ref.raw_hash for ref in batch])
+    known = lander.known([ref.document_id for ref in batch]) or {}
+    content = stored_content(lander.path, [ref.raw_hash for ref in batch])
     now = datetime.now(UTC)
     observed: list[Observed] = []
     pending: list[tuple[Payload, Prior | None]] = []
@@ -115,75 +115,26 @@ def run_reprocess(
         settings.where,
         settings.force,
     )
+    total = len(selection.todo)
     logger.info(
         "Run %s: %d stored payload(s) to process with pipeline %s; %d already current",
         run.run_id,
-        len(selection.todo),
+        total,
         run.pipeline_version,
         selection.current,
     )
-    with _recorded(settings.warehouse, run, summary, started):
-        extractor = Extractor(settings.workers, options)
+    report = RunReport(
+        Expected(total, 1, f"Documents done out of the {total} stored payloads selected."),
+        flow="reprocess",
+    )
+    extractor = Extractor(settings.workers, options, settings.extract_timeout)
+    with recorded_run(settings.warehouse, run, summary, report, settings.lock_timeout) as lander:
         try:
-            for start in range(0, len(selection.todo), settings.batch_size):
+            for start in range(0, total, settings.batch_size):
+                submitted = time.monotonic()
                 batch = selection.todo[start : start + settings.batch_size]
-                _process_and_land(extractor, batch, settings, run, summary, len(selection.todo))
+                observed, known = reprocess_batch(extractor, batch, lander, settings.force)
+                land_and_count(lander, observed, known, summary, report, submitted, started)
         finally:
             extractor.close()
-        refresh_after_run(settings.warehouse)
     return {**summary.as_dict(), "already_current": selection.current}
-
-
-@contextmanager
-def _recorded(warehouse: Path, run: RunInfo, summary: RunSummary, started: float) -> Iterator[None]:
-    """Record the run's start and end in the warehouse, time it, and publish its report."""
-    # The same bookkeeping as run_ingest's; kept apart until the two share one run report.
-    logger = get_run_logger()
-    start_run(warehouse, run)
-    status, message = "failed", None
-    try:
-        yield
-        status = "completed"
-    except BaseException as exc:
-        message = f"{type(exc).__name__}: {exc}"
-        raise
-    finally:
-        summary.elapsed_s = time.monotonic() - started
-        try:
-            finish_run(warehouse, run.run_id, status, message)
-        except WarehouseLocked as exc:
-            logger.error("Could not record the end of run %s: %s", run.run_id, exc)
-        _report(summary)
-    logger.info(
-        "Done in %.1f s: %s",
-        summary.elapsed_s,
-        ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
-    )
-
-
-def _report(summary: RunSummary) -> None:
-    create_markdown_artifact(
-        key="reprocess-summary", markdown=summary.markdown(), description="Reprocess run summary"
-    )
-
-
-def _process_and_land(
-    extractor: Extractor,
-    batch: list[StoredRef],
-    settings: ReprocessSettings,
-    run: RunInfo,
-    summary: RunSummary,
-    total: int,
-) -> None:
-    submitted = time.monotonic()
-    observed, known = reprocess_batch(extractor, batch, settings.warehouse, settings.force)
-    landed = land_batch(settings.warehouse, run, observed, known)
-    summary.add(observed, landed.outcomes, time.monotonic() - submitted)
-    summary.note_new(landed.new)
-    get_run_logger().info(
-        "batch %d landed: %d of %d documents (%s)",
-        summary.batches,
-        summary.seen,
-        total,
-        ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())),
-    )

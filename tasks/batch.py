@@ -6,19 +6,19 @@ workers, so flows only decide what to run and when. Nothing here knows Prefect.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from tasks.discover import discover
 from tasks.fetch import Fetcher
+from tasks.guard import reach_for
 from tasks.load import load_file
 from tasks.process import ProcessOptions, observe, process
 from tasks.records import Failure, Locator, Observed, Payload, Prior
 from tasks.settings import Settings
 from tasks.sources import Source
+from tasks.workers import Lost, WorkerPool
 
 Item = Locator | Failure
 
@@ -37,7 +37,8 @@ class Runner:
         self._gates = {
             s.name: threading.BoundedSemaphore(s.politeness.concurrency) for s in settings.sources
         }
-        self._extractor = Extractor(settings.workers, options)
+        self._extractor = Extractor(settings.workers, options, settings.extract_timeout)
+        self._extractor.start()
 
     def __enter__(self) -> Runner:
         return self
@@ -120,7 +121,7 @@ class Runner:
                 prior,
                 delay=source.politeness.delay,
                 robots=source.robots,
-                allow_private=source.allow_private or locator.via == "list",
+                reach=reach_for(source.allow_private, locator.via != "list"),
             )
 
     @staticmethod
@@ -137,95 +138,76 @@ class Runner:
 
 
 class Extractor:
-    """Runs `process` over payloads: in this process for one worker, else in a process pool."""
+    """Runs `process` over payloads in worker processes, each document within a time limit."""
 
-    def __init__(self, workers: int, options: ProcessOptions):
+    def __init__(self, workers: int, options: ProcessOptions, time_limit: float = 60.0):
         self.workers = workers
         self.options = options
-        self._pool: ProcessPoolExecutor | None = None
+        self.time_limit = time_limit
+        self._pool: WorkerPool[tuple[Payload, Prior | None], Observed] | None = None
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def start(self) -> None:
+        """Start the workers in the background; the first batch then finds them warm."""
+        self._workers().start()
+
+    def _workers(self) -> WorkerPool[tuple[Payload, Prior | None], Observed]:
         if self._pool is None:
-            # spawn, not fork: the parent runs Prefect's threads, which a fork would copy mid-lock.
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+            self._pool = WorkerPool(
+                self.workers, _process_one, _warm_up, (self.options,), self.time_limit
             )
         return self._pool
 
     def close(self) -> None:
         """Stop the worker processes."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.close()
             self._pool = None
 
     def run(self, items: Sequence[tuple[Payload, Prior | None]]) -> list[Observed]:
-        """Process payloads, keeping their order; a crash or bug costs only the document behind it."""
+        """Process payloads, keeping their order; a hang, crash or bug costs only its document."""
         if not items:
             return []
-        if self.workers <= 1:
-            return process_chunk(list(items), self.options)
-        size = max(1, -(-len(items) // (self.workers * 2)))
-        chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
-        futures = [self._executor().submit(process_chunk, chunk, self.options) for chunk in chunks]
-        out: list[Observed] = []
-        for chunk, future in zip(chunks, futures, strict=True):
-            try:
-                out.extend(future.result())
-            except BrokenProcessPool:
-                out.extend(self._isolate(chunk))
-        return out
-
-    def _isolate(self, chunk: list[tuple[Payload, Prior | None]]) -> list[Observed]:
-        """After a worker died, redo a chunk one document at a time to find the one that kills it."""
-        self.close()
-        out = []
-        for payload, prior in chunk:
-            try:
-                out.extend(
-                    self._executor()
-                    .submit(process_chunk, [(payload, prior)], self.options)
-                    .result()
-                )
-            except BrokenProcessPool:
-                self.close()
-                failure = Failure(
-                    payload.locator,
-                    "extract",
-                    "terminal",
-                    "extractor_crashed",
-                    "the extraction worker process died on this page (likely a parser crash)",
-                )
-                out.append(observe(failure))
-        return out
+        results = self._workers().map(items)
+        return [
+            _lost(payload, result) if isinstance(result, Lost) else result
+            for (payload, _), result in zip(items, results, strict=True)
+        ]
 
 
-def process_chunk(
-    items: list[tuple[Payload, Prior | None]], options: ProcessOptions
-) -> list[Observed]:
-    """Process payloads one by one; an unexpected error becomes that document's failure."""
-    out = []
-    for payload, prior in items:
-        try:
-            out.append(process(payload, prior, options))
-        except Exception as exc:  # a bug must cost one document, not the batch
-            failure = Failure(
-                payload.locator,
-                "extract",
-                "terminal",
-                "internal_error",
-                f"unexpected {type(exc).__name__}: {exc}",
-            )
-            out.append(observe(failure))
-    return out
+def _lost(payload: Payload, lost: Lost) -> Observed:
+    size = f"{len(payload.body):,}-byte page"
+    if lost.reason == "timeout":
+        reason = "extract_timeout"
+        message = (
+            f"extraction of this {size} took longer than {lost.seconds:.0f} s and was stopped "
+            "(INGEST_EXTRACT_TIMEOUT); its markup is too complex for the parser"
+        )
+    elif lost.reason == "crashed":
+        reason = "extractor_crashed"
+        message = f"{lost.detail} while extracting this {size} (likely a parser crash)"
+    else:
+        reason = "internal_error"
+        message = f"unexpected {lost.detail}"
+    return observe(Failure(payload.locator, "extract", "terminal", reason, message))
 
 
-def _warm_up() -> None:
+# Set in each worker process by _warm_up, so options cross the pipe once, not per page.
+_OPTIONS: list[ProcessOptions] = []
+
+
+def _process_one(item: tuple[Payload, Prior | None]) -> Observed:
+    payload, prior = item
+    return process(payload, prior, _OPTIONS[0])
+
+
+def _warm_up(options: ProcessOptions) -> None:
     """Load the extractor and converters once per worker process, not per page."""
     import trafilatura  # noqa: F401
 
     from tasks.charset import common_han
     from tasks.normalise.script import _script_patterns, converter
 
+    _OPTIONS[:] = [options]
     common_han()
     converter()
     _script_patterns()

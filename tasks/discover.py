@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from tasks.fetch import XML_TYPES, Fetcher
+from tasks.guard import reach_for
 from tasks.identity import file_locator, url_locator
 from tasks.records import Failure, Locator, Payload
 from tasks.sources import FeedSource, LocalSource, SitemapSource, Source, UrlsSource, resolve
@@ -110,7 +111,7 @@ def _fetch_xml(source: Source, fetcher: Fetcher, url: str, discovered: bool) -> 
         probe,
         delay=source.politeness.delay,
         robots=source.robots,
-        allow_private=source.allow_private or not discovered,
+        reach=reach_for(source.allow_private, discovered),
         accept=XML_TYPES,
     )
     if isinstance(result, Failure):
@@ -136,7 +137,13 @@ def _fetch_xml(source: Source, fetcher: Fetcher, url: str, discovered: bool) -> 
         try:
             body = _gunzip(body, fetcher.config.max_bytes)
         except (OSError, EOFError, zlib.error, ValueError) as exc:
-            return Failure(probe, "discover", "terminal", "bad_gzip", f"{url}: {exc}")
+            return Failure(
+                probe,
+                "discover",
+                "terminal",
+                "bad_gzip",
+                f"{url}: the gzip data is corrupt ({exc})",
+            )
     return body
 
 

@@ -11,10 +11,11 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
-from requests.adapters import HTTPAdapter
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
-from tasks.guard import UnsafeAddress, check_address
+from tasks.guard import Reach, UnsafeAddress, check_address, guarded_adapter
 from tasks.records import Failure, Locator, NotModified, Payload, Prior
+from tasks.sniff import refuse_body
 from tasks.sources import FetchConfig
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
@@ -33,35 +34,25 @@ XML_TYPES = frozenset(
     }
 )
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-# Magic numbers of formats that are sometimes served as text/html.
-BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF")
+CHUNK = 64 * 1024
+REACHES: tuple[Reach, ...] = ("public", "private", "any")
 
 
 class Fetcher:
-    """One HTTP session for a run, with per-host pacing and a robots.txt cache."""
+    """HTTP sessions for a run (one per address reach), per-host pacing and a robots.txt cache."""
 
     def __init__(self, config: FetchConfig, user_agent: str, pool_size: int = 16):
         self.config = config
-        self.session = requests.Session()
-        self.session.headers.update(
-            {
-                "User-Agent": user_agent,
-                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
-                "Accept-Language": "zh-CN,zh;q=0.9,zh-TW;q=0.8",
-                "Accept-Encoding": "gzip, deflate",
-            }
-        )
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.max_redirects = config.max_redirects
+        self.user_agent = user_agent
+        self._sessions = {reach: _session(reach, user_agent, pool_size) for reach in REACHES}
         self._hosts = HostPacer()
         self._robots: dict[str, RobotFileParser | Failure] = {}
         self._robots_lock = threading.Lock()
 
     def close(self) -> None:
         """Release pooled connections."""
-        self.session.close()
+        for session in self._sessions.values():
+            session.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -76,22 +67,26 @@ class Fetcher:
         *,
         delay: float = 0.0,
         robots: bool = True,
-        allow_private: bool = True,
+        reach: Reach = "private",
         accept: frozenset[str] = PAGE_TYPES,
     ) -> Payload | NotModified | Failure:
-        """Fetch one URL, retrying transient failures with backoff; never raises for HTTP trouble."""
+        """Fetch one URL, retrying transient failures with backoff; never raises for HTTP trouble.
+
+        `reach` says which addresses the URL and every redirect may resolve to (see tasks.guard);
+        page bodies (the default `accept`) that are empty or binary are refused here.
+        """
         headers = {}
         if prior and prior.etag:
             headers["If-None-Match"] = prior.etag
         if prior and prior.last_modified:
             headers["If-Modified-Since"] = prior.last_modified
         if robots:
-            refusal = self._robots_refusal(locator, delay, allow_private)
+            refusal = self._robots_refusal(locator, delay, reach)
             if refusal is not None:
                 return refusal
         attempt = 0
         while True:
-            result, retry_after = self._attempt(locator, headers, delay, allow_private, accept)
+            result, retry_after = self._attempt(locator, headers, delay, reach, accept)
             if not isinstance(result, Failure) or result.error_class == "terminal":
                 return result
             if attempt >= self.config.retries:
@@ -115,21 +110,22 @@ class Fetcher:
         locator: Locator,
         headers: dict[str, str],
         delay: float,
-        allow_private: bool,
+        reach: Reach,
         accept: frozenset[str],
     ) -> tuple[Payload | NotModified | Failure, float | None]:
         cfg = self.config
+        session = self._sessions[reach]
         started = time.monotonic()
         fetched_at = datetime.now(UTC)
         url = locator.address
         seen: list[str] = []
         try:
             while True:
-                bad = _refuse_url(url, allow_private)
+                bad = _refuse_url(url, reach)
                 if bad:
                     return _fail(locator, "terminal", *bad, final_url=url), None
                 self._hosts.wait(urlsplit(url).netloc, delay)
-                response = self.session.get(
+                response = session.get(
                     url,
                     headers=headers,
                     stream=True,
@@ -160,50 +156,8 @@ class Fetcher:
                 break
             with response:
                 return self._read(locator, response, url, fetched_at, started, accept)
-        except requests.exceptions.ConnectTimeout:
-            return _fail(
-                locator, "transient", "connect_timeout", "could not connect in time", final_url=url
-            ), None
-        except requests.exceptions.ReadTimeout:
-            return _fail(
-                locator,
-                "transient",
-                "read_timeout",
-                f"the server stopped sending for more than {cfg.read_timeout:g} s",
-                final_url=url,
-            ), None
-        except requests.exceptions.ContentDecodingError as exc:
-            return _fail(
-                locator,
-                "terminal",
-                "bad_content_encoding",
-                f"the body is not valid for its Content-Encoding ({_short(exc)})",
-                final_url=url,
-            ), None
-        except (requests.exceptions.ChunkedEncodingError, ConnectionResetError) as exc:
-            return _fail(
-                locator,
-                "transient",
-                "connection_reset",
-                f"the connection broke while reading the body ({_short(exc)})",
-                final_url=url,
-            ), None
-        except requests.exceptions.ConnectionError as exc:
-            if "timed out" in str(exc):  # requests reports a stall mid-body this way
-                return _fail(
-                    locator,
-                    "transient",
-                    "read_timeout",
-                    f"the server stopped sending for more than {cfg.read_timeout:g} s",
-                    final_url=url,
-                ), None
-            return _fail(
-                locator,
-                "transient",
-                "connection_error",
-                f"could not reach the server ({_short(exc)})",
-                final_url=url,
-            ), None
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            return _connection_failure(locator, exc, cfg.read_timeout, url), None
         except UnsafeAddress as exc:
             return _fail(locator, "terminal", "unsafe_address", str(exc), final_url=url), None
         except requests.exceptions.InvalidURL as exc:
@@ -274,31 +228,14 @@ class Fetcher:
         declared_length = response.headers.get("content-length", "")
         if declared_length.isdigit() and int(declared_length) > cfg.max_bytes:
             return _too_large(locator, cfg.max_bytes, status, url), None
-        body = bytearray()
-        deadline = started + cfg.total_timeout
-        for chunk in response.iter_content(64 * 1024):
-            body += chunk
-            if len(body) > cfg.max_bytes:
-                return _too_large(locator, cfg.max_bytes, status, url), None
-            if time.monotonic() > deadline:
-                return _fail(
-                    locator,
-                    "transient",
-                    "total_timeout",
-                    f"the body took longer than {cfg.total_timeout:g} s to arrive",
-                    status,
-                    url,
-                ), None
-        data = bytes(body)
-        if data.startswith(BINARY_MAGIC):
-            return _fail(
-                locator,
-                "terminal",
-                "not_text",
-                f"the body is binary ({data[:4]!r}…) although it was served as {media_type}",
-                status,
-                url,
-            ), None
+        body = _read_body(response, started, cfg)
+        if isinstance(body, tuple):
+            error_class, reason, message = body
+            return _fail(locator, error_class, reason, message, status, url), None  # type: ignore[arg-type]
+        served_as = f"served as {media_type}" if media_type else None
+        if accept == PAGE_TYPES and (refusal := refuse_body(body, served_as)):
+            return _fail(locator, "terminal", *refusal, status, url), None
+        data = body
         elapsed = (time.monotonic() - started) * 1000
         return Payload(
             locator=locator,
@@ -313,21 +250,18 @@ class Fetcher:
             elapsed_ms=elapsed,
         ), None
 
-    def _robots_refusal(
-        self, locator: Locator, delay: float, allow_private: bool
-    ) -> Failure | None:
+    def _robots_refusal(self, locator: Locator, delay: float, reach: Reach) -> Failure | None:
         parts = urlsplit(locator.address)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:
             rules = self._robots.get(origin)
         if rules is None:
-            rules = self._load_robots(locator, origin, delay, allow_private)
+            rules = self._load_robots(locator, origin, delay, reach)
             with self._robots_lock:
                 self._robots[origin] = rules
         if isinstance(rules, Failure):
             return Failure(locator, "fetch", rules.error_class, rules.reason, rules.message)
-        agent = self.session.headers["User-Agent"]
-        if not rules.can_fetch(str(agent), locator.address):
+        if not rules.can_fetch(self.user_agent, locator.address):
             return _fail(
                 locator,
                 "terminal",
@@ -338,14 +272,12 @@ class Fetcher:
         return None
 
     def _load_robots(
-        self, locator: Locator, origin: str, delay: float, allow_private: bool
+        self, locator: Locator, origin: str, delay: float, reach: Reach
     ) -> RobotFileParser | Failure:
         robots_url = f"{origin}/robots.txt"
         rules = RobotFileParser(robots_url)
         probe = Locator(locator.source, "http", robots_url, robots_url, "", "robots")
-        result, _ = self._attempt(
-            probe, {}, delay, allow_private, frozenset({"text/plain", "text/html"})
-        )
+        result, _ = self._attempt(probe, {}, delay, reach, frozenset({"text/plain", "text/html"}))
         if isinstance(result, Payload):
             rules.parse(result.body.decode("utf-8", "replace").splitlines())
         elif isinstance(result, Failure) and (
@@ -396,7 +328,111 @@ def parse_content_type(header: str | None) -> tuple[str | None, str | None]:
     return media_type, charset
 
 
-def _refuse_url(url: str, allow_private: bool) -> tuple[str, str] | None:
+def _session(reach: Reach, user_agent: str, pool_size: int) -> requests.Session:
+    session = requests.Session()
+    session.headers.update(
+        {
+            "User-Agent": user_agent,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+            "Accept-Language": "zh-CN,zh;q=0.9,zh-TW;q=0.8",
+            "Accept-Encoding": "gzip, deflate",
+        }
+    )
+    adapter = guarded_adapter(reach, pool_size)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _read_body(
+    response: requests.Response, started: float, cfg: FetchConfig
+) -> bytes | tuple[str, str, str]:
+    """The decoded body, or (class, reason, message) when it breaks a limit or the connection.
+
+    read1 returns whatever has arrived, so a server dripping bytes just under the read
+    timeout still meets the deadline; urllib3 decompresses at most CHUNK bytes per call,
+    so the cap also bounds what a compression bomb can inflate to.
+    """
+    encoded = response.headers.get("content-encoding", "").strip().lower()
+    after = f" after {encoded} decompression" if encoded and encoded != "identity" else ""
+    cap, limit = cfg.max_bytes, cfg.total_timeout
+    deadline = started + limit
+    body = bytearray()
+    try:
+        while chunk := response.raw.read1(CHUNK, decode_content=True):
+            body += chunk
+            if len(body) > cap:
+                return (
+                    "terminal",
+                    "too_large",
+                    f"the body is larger than the {cap:,}-byte cap{after} "
+                    "(fetch.max_bytes in sources.yaml)",
+                )
+            if time.monotonic() > deadline:
+                return (
+                    "transient",
+                    "total_timeout",
+                    f"the body was still arriving after {limit:g} s "
+                    f"({len(body):,} bytes so far; fetch.total_timeout in sources.yaml)",
+                )
+    except ReadTimeoutError:
+        return (
+            "transient",
+            "read_timeout",
+            f"the server stopped sending for more than {cfg.read_timeout:g} s after "
+            f"{len(body):,} bytes of the body (fetch.read_timeout in sources.yaml)",
+        )
+    except DecodeError as exc:
+        return (
+            "terminal",
+            "bad_content_encoding",
+            f"the body is not valid {encoded or 'encoded'} data as its Content-Encoding says "
+            f"({_short(exc)})",
+        )
+    except (ProtocolError, OSError) as exc:
+        return (
+            "transient",
+            "connection_reset",
+            f"the connection broke after {len(body):,} bytes of the body ({_short(exc)})",
+        )
+    return bytes(body)
+
+
+def _connection_failure(
+    locator: Locator, exc: requests.exceptions.RequestException, read_timeout: float, url: str
+) -> Failure:
+    """A connection-level failure, classified by what the person reading it can do about it."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return _fail(
+            locator, "transient", "connect_timeout", "could not connect in time", final_url=url
+        )
+    if isinstance(exc, requests.exceptions.ReadTimeout) or "timed out" in str(exc):
+        return _fail(
+            locator,
+            "transient",
+            "read_timeout",
+            f"the server sent nothing for more than {read_timeout:g} s "
+            "(fetch.read_timeout in sources.yaml)",
+            final_url=url,
+        )
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "reset" in str(exc).lower():
+        return _fail(
+            locator,
+            "transient",
+            "connection_reset",
+            f"the server closed the connection ({_short(exc)})",
+            final_url=url,
+        )
+    return _fail(
+        locator,
+        "transient",
+        "connection_error",
+        f"could not reach the server ({_short(exc)})",
+        final_url=url,
+    )
+
+
+def _refuse_url(url: str, reach: Reach) -> tuple[str, str] | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return (
@@ -405,8 +441,7 @@ def _refuse_url(url: str, allow_private: bool) -> tuple[str, str] | None:
         )
     if not parts.hostname:
         return "invalid_url", f"the URL has no host: {url}"
-    if not allow_private:
-        check_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    check_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), reach)
     return None
 
 
@@ -445,5 +480,17 @@ def _too_large(locator: Locator, cap: int, status: int, url: str) -> Failure:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    """The innermost reason urllib3 and requests wrapped, e.g. 'Connection reset by peer'."""
+    inner: BaseException = exc
+    for _ in range(
+        5
+    ):  # ProtocolError(msg, ConnectionResetError(…)), DecodeError(msg, zlib.error(…))
+        nested = [a for a in inner.args if isinstance(a, BaseException)]
+        if not nested:
+            break
+        inner = nested[-1]
+    if isinstance(inner, OSError) and inner.strerror:
+        text = inner.strerror
+    else:
+        text = str(inner) or type(inner).__name__
     return text if len(text) < 200 else text[:197] + "…"

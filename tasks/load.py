@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tasks.records import Failure, Locator, Payload
+from tasks.sniff import refuse_body
 
 MEDIA_TYPES = {
     ".html": "text/html",
@@ -51,6 +52,9 @@ def load_file(locator: Locator, max_bytes: int) -> Payload | Failure:
             "unreadable_file",
             f"could not read {path}: {exc.strerror}",
         )
+    refusal = refuse_body(body, f"a {path.suffix} file")
+    if refusal is not None:
+        return Failure(locator, "load", "terminal", refusal[0], f"{path.name}: {refusal[1]}")
     return Payload(
         locator=locator,
         body=body,

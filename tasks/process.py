@@ -26,6 +26,7 @@ from tasks.records import (
     raw_hash,
 )
 from tasks.signature import minhash
+from tasks.triage import explain_empty, soft_404
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 COMPRESSION = "zlib"
@@ -38,6 +39,7 @@ class ProcessOptions:
     pipeline_version: str
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     compress_level: int = 3
+    skip_steps: frozenset[str] = frozenset()  # normalisation steps left out (see normalise())
 
 
 def page_article(
@@ -47,6 +49,7 @@ def page_article(
     declared_charset: str | None,
     url: str | None,
     options: ExtractOptions,
+    skip_steps: frozenset[str] = frozenset(),
 ) -> Article:
     """Turn raw page bytes into a normalised Article; raise Rejected with the reason if not."""
     is_html = _is_html(media_type, body)
@@ -55,10 +58,17 @@ def page_article(
     except UndecodableError as exc:
         raise Rejected("decode", "undecodable", f"the bytes are not readable text: {exc}") from None
     if is_html:
-        extracted = extract_html(decoded.text, url, options)
+        try:
+            extracted = extract_html(decoded.text, url, options)
+        except Rejected as rejection:
+            raise explain_empty(decoded.text, rejection) from None
     else:
         extracted = Extracted(text=decoded.text, is_html=False)
-    return normalise(extracted, url=url, charset=decoded.charset, flags=decoded.flags)
+    if (error_page := soft_404(extracted.title, extracted.text)) is not None:
+        raise error_page
+    return normalise(
+        extracted, url=url, charset=decoded.charset, flags=decoded.flags, skip=skip_steps
+    )
 
 
 def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> Observed:
@@ -90,6 +100,7 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
             declared_charset=payload.declared_charset,
             url=url,
             options=options.extract,
+            skip_steps=options.skip_steps,
         )
     except Rejected as rejection:
         failure = rejection.failure(payload.locator, payload.http_status, payload.final_url)

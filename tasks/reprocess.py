@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.records import Failure, Locator, LocatorKind, Payload
-from tasks.settings import DEFAULT_WAREHOUSE
+from tasks.settings import DEFAULT_WAREHOUSE, run_limits
 from tasks.sources import ConfigError
 
 
@@ -30,6 +30,8 @@ class ReprocessSettings:
     force: bool = False  # also redo documents the current pipeline already processed
     batch_size: int = 100
     workers: int = 1
+    extract_timeout: float = 60.0  # seconds one document may spend in extraction
+    lock_timeout: float = 30.0  # seconds to wait for a locked warehouse before spooling a batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +64,16 @@ def build_reprocess_settings(
         raise ConfigError([f"batch size must be at least 1, got {batch_size}."])
     if where is not None and not where.strip():
         raise ConfigError(["--where is empty; give a SQL condition such as \"source = 'x'\"."])
-    env_workers = env.get("INGEST_WORKERS")
-    n_workers = workers if workers is not None else int(env_workers) if env_workers else 1
+    n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
     return ReprocessSettings(
         warehouse=Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE),
         sources=tuple(sources or ()),
         where=where,
         force=force,
         batch_size=batch_size,
-        workers=max(1, n_workers),
+        workers=n_workers,
+        extract_timeout=extract_timeout,
+        lock_timeout=lock_timeout,
     )
 
 

@@ -26,6 +26,8 @@ class Settings:
     limit: int | None = None
     workers: int = 1
     user_agent: str = ""
+    extract_timeout: float = 60.0  # seconds one document may spend in extraction
+    lock_timeout: float = 30.0  # seconds to wait for a locked warehouse before spooling a batch
 
     @property
     def base_dir(self) -> Path:
@@ -65,8 +67,7 @@ def build_settings(
         raise ConfigError([f"batch size must be at least 1, got {batch_size}."])
     if limit is not None and limit < 0:
         raise ConfigError([f"limit must be zero or more, got {limit}."])
-    env_workers = env.get("INGEST_WORKERS")
-    n_workers = workers if workers is not None else int(env_workers) if env_workers else 1
+    n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
     return Settings(
         sources_file=sources_path,
         sources=chosen,
@@ -74,6 +75,36 @@ def build_settings(
         warehouse=Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE),
         batch_size=batch_size,
         limit=limit,
-        workers=max(1, n_workers),
+        workers=n_workers,
         user_agent=user_agent(parsed.fetch.contact or env.get("INGEST_CONTACT")),
+        extract_timeout=extract_timeout,
+        lock_timeout=lock_timeout,
     )
+
+
+def run_limits(env: Mapping[str, str], workers: int | None) -> tuple[int, float, float]:
+    """Extraction processes, seconds per document, seconds to wait for a locked warehouse.
+
+    Parameters win over $INGEST_WORKERS, $INGEST_EXTRACT_TIMEOUT and $INGEST_LOCK_TIMEOUT.
+    """
+    env_workers = env.get("INGEST_WORKERS")
+    n_workers = workers if workers is not None else int(env_workers) if env_workers else 1
+    return (
+        max(1, n_workers),
+        _seconds(env, "INGEST_EXTRACT_TIMEOUT", 60.0),
+        _seconds(env, "INGEST_LOCK_TIMEOUT", 30.0),
+    )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from the environment, or a ConfigError that says so."""
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds <= 0:
+        raise ConfigError([f"${name} must be a positive number of seconds, got {value!r}."])
+    return seconds

@@ -39,16 +39,27 @@ class RunSummary:
     flow_run_id: str | None = None
     status: str = "running"  # then completed or failed
     message: str | None = None  # why the run failed
+    spooled: int = 0  # documents of this run waiting in the spool for the warehouse
+    recovered: int = 0  # documents of earlier runs landed from the spool by this one
+    spool_entries: int = 0  # entries left in the spool when the run ended
 
     @property
     def seen(self) -> int:
         """Documents attempted."""
-        return sum(self.outcomes.values())
+        return sum(self.outcomes.values()) + self.spooled
 
-    def add(self, observed: list[Observed], outcomes: Counter[str], seconds: float) -> None:
-        """Fold one landed batch into the summary."""
+    def add(
+        self,
+        observed: list[Observed],
+        outcomes: Counter[str],
+        seconds: float,
+        spooled: bool = False,
+    ) -> None:
+        """Fold one landed (or spooled) batch into the summary."""
         self.batches += 1
         self.outcomes.update(outcomes)
+        if spooled:
+            self.spooled += len(observed)
         for o in observed:
             self.sources[o.locator.source] += 1
             if o.failure is not None:
@@ -58,6 +69,16 @@ class RunSummary:
                     shown.append(o.locator.address)
         if observed:
             self.source_seconds[observed[0].locator.source] += seconds
+
+    def recover(self, outcomes: Counter[str], own: bool, already: bool = False) -> None:
+        """Count a spooled batch that has now landed: this run's own, or an earlier run's."""
+        if already:
+            return
+        if own:
+            self.outcomes.update(outcomes)
+            self.spooled -= sum(outcomes.values())
+        else:
+            self.recovered += sum(outcomes.values())
 
     def note_new(self, rows: list[tuple[str, str, str, str]]) -> None:
         """Remember a few new versions (title, publisher, published, locator) for the report."""
@@ -74,6 +95,9 @@ class RunSummary:
             "warehouse": self.warehouse,
             "seen": self.seen,
             **{name: self.outcomes.get(name, 0) for name in OUTCOMES},
+            "spooled": self.spooled,
+            "recovered_from_spool": self.recovered,
+            "spool_entries": self.spool_entries,
             "failed_by_reason": dict(self.reasons.most_common()),
             "elapsed_s": round(self.elapsed_s, 3),
         }
@@ -93,6 +117,10 @@ class RunSummary:
             "|---|---:|",
         ]
         lines += [f"| {LABELS[k]} | {self.outcomes.get(k, 0)} |" for k in OUTCOMES]
+        if self.spooled:
+            lines.append(f"| waiting in the spool (warehouse locked) | {self.spooled} |")
+        if self.recovered:
+            lines.append(f"| landed from earlier runs' spool | {self.recovered} |")
         if self.reasons:
             lines += [
                 "",

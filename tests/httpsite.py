@@ -6,6 +6,8 @@ at about 23 requests/s (Nagle against delayed ACK).
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +37,7 @@ class Site:
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
+        self.stopping = threading.Event()  # ends the misbehaving handlers when the test is done
         site = self
 
         class RequestHandler(BaseHTTPRequestHandler):
@@ -114,5 +117,76 @@ class Site:
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
+
+    # Misbehaving servers, written byte by byte so each fault is the real thing on the wire.
+
+    @staticmethod
+    def _head(request: BaseHTTPRequestHandler, **headers: str) -> None:
+        """Start a 200 text/html response with these headers, on a connection that then closes."""
+        request.close_connection = True
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        for key, value in headers.items():
+            request.send_header(key.replace("_", "-"), value)
+        request.end_headers()
+
+    def endless(self, path: str, chunk: bytes, interval: float = 0.0) -> str:
+        """A 200 text/html response whose chunked body never ends (until the client hangs up)."""
+
+        def serve(request: BaseHTTPRequestHandler) -> None:
+            self._head(request, Transfer_Encoding="chunked")
+            frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+            try:
+                while not self.stopping.wait(interval):
+                    request.wfile.write(frame)
+            except OSError:
+                pass  # the client gave up, as it should
+
+        return self.handler(path, serve)
+
+    def stall(self, path: str, head: bytes | None, seconds: float = 60.0) -> str:
+        """Accept, then send nothing for `seconds`; with `head`, stall after sending headers and it."""
+
+        def serve(request: BaseHTTPRequestHandler) -> None:
+            request.close_connection = True
+            if head is not None:
+                self._head(request, Content_Length=str(len(head) * 10))
+                request.wfile.write(head)
+                request.wfile.flush()
+            self.stopping.wait(seconds)
+
+        return self.handler(path, serve)
+
+    def reset_mid_body(self, path: str, body: bytes, after: int) -> str:
+        """Promise `body`, send its first `after` bytes, then abort the connection with a RST."""
+
+        def serve(request: BaseHTTPRequestHandler) -> None:
+            self._head(request, Content_Length=str(len(body)))
+            request.wfile.write(body[:after])
+            request.wfile.flush()
+            # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            request.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            request.connection.close()
+
+        return self.handler(path, serve)
+
+    def drip(self, path: str, body: bytes, interval: float) -> str:
+        """Send `body` one byte every `interval` seconds: each read succeeds, the whole never ends."""
+
+        def serve(request: BaseHTTPRequestHandler) -> None:
+            self._head(request, Content_Length=str(len(body)))
+            try:
+                for i in range(len(body)):
+                    if self.stopping.wait(interval):
+                        return
+                    request.wfile.write(body[i : i + 1])
+                    request.wfile.flush()
+            except OSError:
+                pass
+
+        return self.handler(path, serve)

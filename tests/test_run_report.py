@@ -61,7 +61,7 @@ def test_progress_bar_moves_as_batches_land_and_fills_when_the_run_completes(
 
     @flow
     def landing_batches() -> list[object]:
-        report = RunReport(settings)
+        report = RunReport(expected(settings))
         summary = RunSummary("run", "warehouse")
         shown = []
         for landed in (2, 4, 5):

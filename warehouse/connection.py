@@ -9,6 +9,7 @@ wait, not data.
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -23,12 +24,13 @@ from pathlib import Path
 import duckdb
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
-# Threads of one process share DuckDB's database instance, and DuckDB 2.0 races when they
-# open, use and close connections to it at once (a batch landing while the next looks up
-# priors): both run the migrations ("write-write conflict"), a registered Arrow table goes
-# missing ("python_arrow_scan does not exist"), or attaching fails ("file handle conflict").
-# Connections are short, so one thread at a time per process costs little.
-_IN_PROCESS = threading.RLock()
+# DuckDB shares one database instance between the connections of a process. Opening one while
+# another thread closes the last (or creates the first) can hand out an instance whose Python
+# table functions are not registered yet ("python_arrow_scan does not exist", seen under load),
+# and two threads opening a new file at once would both run the migrations ("write-write
+# conflict"). Connecting, migrating and closing take this lock; using a connection does not,
+# so a thread waiting out another process's lock never stalls the others.
+_INSTANCE = threading.Lock()
 
 
 class WarehouseLocked(Exception):
@@ -55,9 +57,23 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 def lock_holder(exc: BaseException) -> str:
-    """Who holds the lock, as DuckDB reported it, e.g. '/usr/bin/duckdb (PID 4242)'."""
+    """Who holds the lock, as DuckDB reported it, e.g. '/usr/bin/duckdb (PID 4242)'.
+
+    Where /proc is readable the holder's command line is added, which tells an
+    `ingest run` (that lets go between batches) from a shell someone left open.
+    """
     match = _LOCK_HOLDER.search(str(exc))
-    return f"{match.group(1)} (PID {match.group(2)})" if match else "another process"
+    if not match:
+        return "another process"
+    program, pid = match.groups()
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        command = " ".join(a.decode(errors="replace") for a in argv if a)
+    except OSError:
+        command = ""
+    if len(command) > 100:
+        command = command[:99] + "…"
+    return f"{program} (PID {pid}{': ' + command if command else ''})"
 
 
 def open_connection(
@@ -71,16 +87,12 @@ def open_connection(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    with _IN_PROCESS:
-        return _open(path, read_only, policy)
-
-
-def _open(path: Path, read_only: bool, policy: LockPolicy) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + policy.timeout
     wait = policy.first_wait
     while True:
         try:
-            conn = duckdb.connect(str(path), read_only=read_only)
+            with _INSTANCE:
+                conn = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
@@ -88,15 +100,19 @@ def _open(path: Path, read_only: bool, policy: LockPolicy) -> duckdb.DuckDBPyCon
             if time.monotonic() + wait > deadline:
                 raise WarehouseLocked(
                     f"{path} is locked by {lock_holder(exc)}; gave up after {policy.timeout:g} s. "
-                    "Close that program (an open `duckdb` shell holds the file) and try again."
+                    "If that is an open `duckdb` shell or a notebook, close it; an `ingest run` "
+                    "lets go between batches, so trying again (or waiting longer) gets in."
                 ) from None
-            time.sleep(wait)
+            # Jitter, so two waiting processes do not knock in lock-step.
+            time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
     if not read_only:
         try:
-            migrate(conn)
+            with _INSTANCE:
+                migrate(conn)
         except BaseException:
-            conn.close()
+            with _INSTANCE:
+                conn.close()
             raise
     return conn
 
@@ -105,12 +121,12 @@ def _open(path: Path, read_only: bool, policy: LockPolicy) -> duckdb.DuckDBPyCon
 def connection(
     path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived warehouse connection, closed on exit; one thread of the process at a time."""
-    with _IN_PROCESS:
-        conn = open_connection(path, read_only=read_only, policy=policy)
-        try:
-            yield conn
-        finally:
+    """A short-lived warehouse connection, closed on exit."""
+    conn = open_connection(path, read_only=read_only, policy=policy)
+    try:
+        yield conn
+    finally:
+        with _INSTANCE:
             conn.close()
 
 

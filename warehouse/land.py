@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from tasks.records import Observed, Prior
@@ -120,8 +122,11 @@ WHERE outcome IN ('new', 'changed')
 """
 
 _INSERT_OBSERVATIONS = """
-INSERT INTO observation_log
-SELECT ?, document_id, source, locator, observed_at, outcome,
+INSERT INTO observation_log (
+    run_id, document_id, source, locator, observed_at, outcome, version, stage, error_class,
+    reason, message, http_status, final_url, etag, last_modified, media_type, raw_hash,
+    elapsed_ms, pipeline_version, batch_id, declared_charset)
+SELECT $run_id, document_id, source, locator, observed_at, outcome,
        CASE WHEN outcome IN ('new', 'changed') THEN coalesce(prev_version, 0) + 1
             ELSE prev_version END,
        CASE WHEN status = 'raw_unchanged' AND outcome = 'failed' THEN 'land' ELSE stage END,
@@ -131,8 +136,8 @@ SELECT ?, document_id, source, locator, observed_at, outcome,
             THEN 'another run landed a new version of this document meanwhile; the next run will re-check it'
             ELSE message END,
        http_status, final_url, etag, last_modified, media_type, raw_hash, elapsed_ms,
-       CASE WHEN status IN ('extracted', 'raw_unchanged') THEN ? END,
-       declared_charset
+       CASE WHEN status IN ('extracted', 'raw_unchanged') THEN $pipeline_version END,
+       $batch_id, declared_charset
 FROM landing
 """
 
@@ -141,6 +146,13 @@ INSERT INTO signatures
 SELECT document_id, coalesce(prev_version, 0) + 1, ?, signature
 FROM landing
 WHERE outcome IN ('new', 'changed') AND signature IS NOT NULL
+"""
+
+_ALREADY_LANDED = "SELECT count(*) FROM landed_batches WHERE batch_id = ?"
+
+_INSERT_BATCH = """
+INSERT INTO landed_batches
+SELECT ?, ?, ?, count(*), ? FROM landing
 """
 
 _NEW_SAMPLE = """
@@ -216,6 +228,33 @@ class RunInfo:
             self.pid,
         ]
 
+    def as_json(self) -> dict[str, object]:
+        """The run as JSON-ready data, for the spool."""
+        return {
+            "run_id": self.run_id,
+            "flow": self.flow,
+            "started_at": self.started_at.isoformat(),
+            "pipeline_version": self.pipeline_version,
+            "parameters": json.loads(json.dumps(self.parameters, default=str)),
+            "flow_run_id": self.flow_run_id,
+            "host": self.host,
+            "pid": self.pid,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> RunInfo:
+        """The run as `as_json` wrote it."""
+        return cls(
+            run_id=str(data["run_id"]),
+            flow=str(data["flow"]),
+            started_at=datetime.fromisoformat(str(data["started_at"])),
+            pipeline_version=str(data["pipeline_version"]),
+            parameters=dict(data.get("parameters") or {}),  # type: ignore[call-overload]
+            flow_run_id=data.get("flow_run_id"),  # type: ignore[arg-type]
+            host=str(data.get("host") or ""),
+            pid=int(data.get("pid") or 0),  # type: ignore[call-overload]
+        )
+
 
 def start_run(path: Path, run: RunInfo, policy: LockPolicy | None = None) -> None:
     """Record that a run started."""
@@ -229,10 +268,22 @@ def finish_run(
     status: str,
     message: str | None = None,
     policy: LockPolicy | None = None,
+    finished_at: datetime | None = None,
 ) -> None:
-    """Record how a run ended."""
+    """Record how a run ended (once: a second record of the same end changes nothing)."""
     with connection(path, policy=policy) as conn:
-        conn.execute(_FINISH_RUN, [run_id, datetime.now(UTC), status, message])
+        record_end(conn, run_id, status, message, finished_at or datetime.now(UTC))
+
+
+def record_end(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    message: str | None,
+    finished_at: datetime,
+) -> None:
+    """Record how a run ended, on an open connection."""
+    conn.execute(_FINISH_RUN, [run_id, finished_at, status, message])
 
 
 def priors(
@@ -256,6 +307,10 @@ class Landed:
 
     outcomes: Counter[str]
     new: list[tuple[str, str, str, str]]  # title, publisher, published, locator
+    batch_id: str = ""
+    run_id: str = ""
+    spooled: bool = False  # the warehouse stayed locked: the batch waits in the spool
+    already: bool = False  # the batch had landed before (a spool entry landed twice)
 
 
 def land(
@@ -264,34 +319,73 @@ def land(
     observed: Sequence[Observed],
     priors_used: dict[str, Prior] | None = None,
     policy: LockPolicy | None = None,
+    batch_id: str | None = None,
 ) -> Landed:
-    """Land one batch in one transaction."""
+    """Land one batch in one transaction; raise WarehouseLocked if the file stays locked."""
+    batch_id = batch_id or uuid.uuid4().hex
     if not observed:
-        return Landed(Counter(), [])
+        return Landed(Counter(), [], batch_id, run.run_id)
     batch, raw = to_arrow(observed, priors_used or {})
-    now = datetime.now(UTC)
     with connection(path, policy=policy) as conn:
-        conn.register("batch", batch)
-        conn.register("raw_batch", raw)
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            conn.execute(_INSERT_RUN, run.row())
-            conn.execute(_INSERT_DOCUMENTS)
-            conn.execute(_INSERT_RAW, [now])
-            conn.execute(_LANDING)
-            conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
-            conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
-            conn.execute(_INSERT_OBSERVATIONS, [run.run_id, run.pipeline_version])
-            counts = conn.execute(
-                "SELECT outcome, count(*) FROM landing GROUP BY outcome"
-            ).fetchall()
-            new = conn.execute(_NEW_SAMPLE).fetchall()
-            conn.execute("DROP TABLE landing")
-            conn.execute("COMMIT")
-        except BaseException:
+        return land_tables(conn, run, batch_id, batch, raw)
+
+
+def land_tables(
+    conn: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    batch_id: str,
+    batch: pa.Table,
+    raw: pa.Table,
+    spooled_at: datetime | None = None,
+) -> Landed:
+    """Land a batch already in Arrow form, once: a batch id that has landed before is skipped."""
+    now = datetime.now(UTC)
+    conn.register("batch", conform(batch, BATCH_SCHEMA))
+    conn.register("raw_batch", conform(raw, RAW_SCHEMA))
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if conn.execute(_ALREADY_LANDED, [batch_id]).fetchall()[0][0]:
             conn.execute("ROLLBACK")
-            raise
-    return Landed(Counter(dict(counts)), new)
+            return Landed(Counter(), [], batch_id, run.run_id, already=True)
+        conn.execute(_INSERT_RUN, run.row())
+        conn.execute(_INSERT_DOCUMENTS)
+        conn.execute(_INSERT_RAW, [now])
+        conn.execute(_LANDING)
+        conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
+        conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
+        conn.execute(
+            _INSERT_OBSERVATIONS,
+            {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
+        )
+        conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, spooled_at])
+        counts = conn.execute("SELECT outcome, count(*) FROM landing GROUP BY outcome").fetchall()
+        new = conn.execute(_NEW_SAMPLE).fetchall()
+        conn.execute("DROP TABLE landing")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.unregister("batch")
+        conn.unregister("raw_batch")
+    return Landed(Counter(dict(counts)), new, batch_id, run.run_id)
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`table` with exactly the columns of `schema`: missing ones null, extra ones dropped.
+
+    A spooled batch was written by whatever version of the pipeline ran then; this lets a
+    newer one land it after a column was added to the batch.
+    """
+    if table.schema.equals(schema):
+        return table
+    columns = [
+        table.column(f.name).cast(f.type)
+        if f.name in table.column_names
+        else pa.nulls(len(table), f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.Table, pa.Table]:

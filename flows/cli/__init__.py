@@ -1,7 +1,7 @@
 """The `ingest` command line.
 
-Commands that run no flow (extract, query, history, status, dupes, search, export)
-never import Prefect, so they answer in well under a second.
+Commands that run no flow (extract, query, history, status, check, dupes, search,
+export) never import Prefect, so they answer in well under a second.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from flows.cli import (
+    check,
     dupes,
     export,
     extract,
@@ -24,7 +25,7 @@ from flows.cli import (
 )
 from flows.cli.common import CliError, err_console
 
-COMMANDS = (run, reprocess, extract, history, query, status, search, dupes, export, serve)
+COMMANDS = (run, reprocess, extract, history, query, status, check, search, dupes, export, serve)
 
 
 def parser() -> argparse.ArgumentParser:

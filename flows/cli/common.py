@@ -54,6 +54,17 @@ def add_warehouse_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_wait_option(p: argparse.ArgumentParser) -> None:
+    """--wait SECONDS: how long a read keeps retrying while another process holds the file."""
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to keep retrying while another process holds the file (default 30)",
+    )
+
+
 def warehouse_path(args: argparse.Namespace) -> Path:
     """The warehouse path from --warehouse, the environment or the default."""
     return Path(args.warehouse or os.environ.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE)

@@ -12,6 +12,7 @@ from tasks.extract import ExtractOptions
 from tasks.fetch import Fetcher
 from tasks.identity import file_locator, url_locator
 from tasks.load import load_file
+from tasks.normalise import STEPS
 from tasks.process import page_article
 from tasks.records import Article, Failure, NotModified, Rejected
 from tasks.sources import FetchConfig
@@ -24,6 +25,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", help="a URL or a local .html/.htm/.txt file")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--no-robots", action="store_true", help="do not consult robots.txt")
+    p.add_argument(
+        "--skip-step",
+        action="append",
+        default=[],
+        choices=[name for name, _ in STEPS],
+        metavar="STEP",
+        help="leave out one normalisation step, to see what it does (repeatable): "
+        + ", ".join(name for name, _ in STEPS),
+    )
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -51,6 +61,7 @@ def handle(args: argparse.Namespace) -> int:
             result.body,
             media_type=result.media_type,
             declared_charset=result.declared_charset,
+            skip_steps=frozenset(args.skip_step),
             url=url,
             options=ExtractOptions(),
         )

@@ -11,7 +11,15 @@ from decimal import Decimal
 
 from rich.table import Table
 
-from flows.cli.common import add_warehouse_option, command, console, warehouse_path
+from flows.cli.common import (
+    CliError,
+    add_wait_option,
+    add_warehouse_option,
+    command,
+    console,
+    warehouse_path,
+)
+from warehouse.connection import LockPolicy
 from warehouse.read import run_query
 
 
@@ -20,12 +28,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command(sub, "query", "run SQL read-only and print the result", handle)
     p.add_argument("sql", help='e.g. "select title, published from articles limit 5"')
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_wait_option(p)
     add_warehouse_option(p)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run the query and print it in the chosen format."""
-    result = run_query(warehouse_path(args), args.sql)
+    if args.wait < 0:
+        raise CliError(f"--wait must be zero or more seconds, got {args.wait:g}")
+    result = run_query(warehouse_path(args), args.sql, LockPolicy(timeout=args.wait))
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)

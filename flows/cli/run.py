@@ -123,6 +123,12 @@ def handle(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+    if summary.get("spool_entries"):
+        err_console().print(
+            f"[yellow]note:[/] the warehouse stayed locked, so {summary['spool_entries']} "
+            f"entries wait in {summary['warehouse']}.spool/; the next `ingest run` lands them "
+            "first. Close whatever holds the file (an open `duckdb` shell does)."
+        )
     return 0
 
 
@@ -136,6 +142,10 @@ def print_summary(summary: dict[str, object]) -> None:
     table.add_row("documents seen", str(summary["seen"]))
     for key in OUTCOMES:
         table.add_row(LABELS[key], str(summary[key]))
+    if summary.get("spooled"):
+        table.add_row("waiting in the spool", str(summary["spooled"]))
+    if summary.get("recovered_from_spool"):
+        table.add_row("landed from the spool", str(summary["recovered_from_spool"]))
     reasons = summary.get("failed_by_reason") or {}
     for reason, count in reasons.items():  # type: ignore[union-attr]
         table.add_row(f"  failed: {reason}", str(count))

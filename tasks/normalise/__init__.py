@@ -1,5 +1,5 @@
 """Normalisation: named repair steps, run in a fixed order, each recording what it did."""
 
-from tasks.normalise.pipeline import STEPS, Draft, normalise
+from tasks.normalise.pipeline import STEP_NAMES, STEPS, Draft, normalise
 
-__all__ = ["STEPS", "Draft", "normalise"]
+__all__ = ["STEPS", "STEP_NAMES", "Draft", "normalise"]

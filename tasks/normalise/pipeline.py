@@ -43,18 +43,35 @@ STEPS: tuple[tuple[str, Step], ...] = (
 )
 
 
+STEP_NAMES = frozenset(name for name, _ in STEPS)
+
+
 def normalise(
-    extracted: Extracted, *, url: str | None, charset: str | None, flags: tuple[str, ...] = ()
+    extracted: Extracted,
+    *,
+    url: str | None,
+    charset: str | None,
+    flags: tuple[str, ...] = (),
+    skip: frozenset[str] = frozenset(),
 ) -> Article:
-    """Run every step over an extracted page and return the clean Article."""
+    """Run every step (but those named in `skip`) over an extracted page; return the Article.
+
+    Skipping steps is for looking at what a step does (`ingest extract --skip-step`) and
+    for comparing normaliser releases; a run that skips steps must say so in its pipeline
+    version.
+    """
+    unknown = skip - STEP_NAMES
+    if unknown:
+        raise ValueError(f"no normalisation step named {', '.join(sorted(unknown))}")
     draft = Draft(
         text=extracted.text,
         is_html=extracted.is_html,
         flags=list(flags),
         extracted=extracted if extracted.is_html else None,
     )
-    for _, step in STEPS:
-        step(draft)
+    for name, step in STEPS:
+        if name not in skip:
+            step(draft)
     if not draft.text.strip():
         raise Rejected(
             "normalise", "empty_text", "no article text is left after removing site chrome"

@@ -1,0 +1,155 @@
+"""What every landing flow shares: recording the run, landing batches, reporting, refreshing.
+
+`ingest` and `reprocess` differ in where their batches come from; how a run is
+recorded, how a batch lands (or spools while the warehouse is locked), what the
+UI shows and how search and signatures are brought up to date is the same, and
+lives here once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.report import RunReport
+from tasks.records import Observed, Prior
+from tasks.summary import LABELS, OUTCOMES, RunSummary
+from warehouse.connection import WarehouseLocked
+from warehouse.dupes import sign_missing
+from warehouse.land import Landed, RunInfo
+from warehouse.lander import Drained, Lander
+from warehouse.search import refresh_index
+
+
+def _locked(task, task_run, state) -> bool:
+    """Retry only failures that waiting can fix: another process holding the warehouse."""
+    return isinstance(state.data, WarehouseLocked)
+
+
+@task(name="land-batch", cache_policy=NO_CACHE)
+def land_batch(
+    lander: Lander, observed: list[Observed], known: dict[str, Prior]
+) -> tuple[Landed, Drained]:
+    """Land one processed batch in one transaction, or spool it while the warehouse is locked."""
+    return lander.land(observed, known)
+
+
+@task(
+    name="refresh-derived",
+    cache_policy=NO_CACHE,
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=_locked,
+)
+def refresh_derived(warehouse: Path) -> tuple[int, int]:
+    """Sign versions still lacking a signature and index new versions for search."""
+    return sign_missing(warehouse), refresh_index(warehouse)
+
+
+@contextmanager
+def recorded_run(
+    warehouse: Path, run: RunInfo, summary: RunSummary, report: RunReport, lock_timeout: float
+) -> Iterator[Lander]:
+    """Record a run's start and end, land what the spool holds, and publish the report.
+
+    Yields the Lander the run's batches go through. Search and signatures are
+    refreshed when the body completes.
+    """
+    logger = get_run_logger()
+    started = time.monotonic()
+    lander = Lander(warehouse, run, lock_timeout)
+    note_drained(lander.start(), summary, run)
+    status, message = "failed", None
+    try:
+        yield lander
+        _refresh(warehouse)
+        status = "completed"
+    except BaseException as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        summary.elapsed_s = time.monotonic() - started
+        summary.status, summary.message = status, message
+        drained, waiting = lander.finish(status, message)
+        note_drained(drained, summary, run)
+        summary.spool_entries = waiting
+        if waiting:
+            logger.warning(
+                "%d entries wait in %s because the warehouse stayed locked (%s); "
+                "the next run lands them first.",
+                waiting,
+                lander.spool,
+                lander.holder,
+            )
+        report.finish(summary)
+    logger.info(
+        "Done in %.1f s: %s",
+        summary.elapsed_s,
+        ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
+    )
+
+
+def land_and_count(
+    lander: Lander,
+    observed: list[Observed],
+    known: dict[str, Prior],
+    summary: RunSummary,
+    report: RunReport,
+    submitted: float,
+    run_started: float,
+) -> None:
+    """Land one batch, fold it into the summary, move the progress bar and log the progress."""
+    landed, drained = land_batch(lander, observed, known)
+    note_drained(drained, summary, lander.run)
+    summary.add(observed, landed.outcomes, time.monotonic() - submitted, spooled=landed.spooled)
+    summary.note_new(landed.new)
+    report.progress(summary)
+    logger = get_run_logger()
+    if landed.spooled:
+        logger.warning("batch %d spooled to %s: %s", summary.batches, lander.spool, lander.holder)
+    else:
+        logger.info(
+            "batch %d landed: %d documents so far (%s), %.0f docs/s",
+            summary.batches,
+            summary.seen,
+            ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())),
+            summary.seen / max(time.monotonic() - run_started, 1e-9),
+        )
+
+
+def note_drained(drained: Drained, summary: RunSummary, run: RunInfo) -> None:
+    """Count spooled batches that have now landed, this run's own and earlier runs'."""
+    logger = get_run_logger()
+    for landed in drained.landed:
+        summary.recover(landed.outcomes, own=landed.run_id == run.run_id, already=landed.already)
+        summary.note_new(landed.new)
+    if drained.landed:
+        logger.info(
+            "Landed %d spooled batch(es) (%d documents)",
+            len(drained.landed),
+            sum(sum(d.outcomes.values()) for d in drained.landed),
+        )
+    for problem in drained.rejected:
+        logger.error("Set aside an unreadable spool entry: %s", problem)
+
+
+def _refresh(warehouse: Path) -> None:
+    """Bring search and signatures up to date; failing costs freshness, not data, so it only logs."""
+    logger = get_run_logger()
+    started = time.monotonic()
+    try:
+        signed, indexed = refresh_derived(warehouse)
+    except WarehouseLocked as exc:
+        logger.warning("Search index not brought up to date (%s); the next run will.", exc)
+        return
+    logger.info(
+        "Indexed %d article(s) for search and signed %d version(s) in %.2f s",
+        indexed,
+        signed,
+        time.monotonic() - started,
+    )

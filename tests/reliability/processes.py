@@ -1,0 +1,150 @@
+"""Processes the fault tests start and end: `ingest` runs, and a holder of the warehouse file.
+
+Every process here is started by the test and ended by its PID (also when the
+test fails), never by name.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from conftest import ROOT
+
+INGEST = str(Path(sys.executable).parent / "ingest")
+HOLD = """
+import sys, time, duckdb
+conn = duckdb.connect(sys.argv[1])
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.close()
+"""
+
+
+class Ingest:
+    """An `ingest …` subprocess whose combined output is read line by line as it comes."""
+
+    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None):
+        self.args = args
+        self.proc = subprocess.Popen(
+            [INGEST, *args],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match[str]:
+        """Block until an output line matches `pattern`; fail if the process ends first."""
+        deadline = time.monotonic() + timeout
+        regex = re.compile(pattern)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no line matched {pattern!r} in {timeout} s:\n{self.output}")
+            try:
+                line = self._queue.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise AssertionError(f"ingest ended before {pattern!r}:\n{self.output}")
+            if match := regex.search(line):
+                return match
+
+    def finish(self, timeout: float = 300) -> int:
+        """Wait for the process to end; return its exit code."""
+        code = self.proc.wait(timeout)
+        self._reader.join(10)
+        return code
+
+    @property
+    def output(self) -> str:
+        """Everything the process printed so far."""
+        return "".join(self.lines)
+
+    def children(self) -> list[int]:
+        """PIDs of the process's direct children (its extraction workers)."""
+        found = []
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
+            with suppress(OSError):
+                found += [int(p) for p in (task / "children").read_text().split()]
+        return found
+
+    def kill(self) -> None:
+        """SIGKILL the process (by its PID) and reap it."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+        self._reader.join(10)
+
+
+@contextmanager
+def ingest(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Iterator[Ingest]:
+    """Start `ingest …`; whatever happens in the block, the process is gone after it."""
+    run = Ingest(*args, cwd=cwd, env=env)
+    try:
+        yield run
+    finally:
+        run.kill()
+
+
+@contextmanager
+def holding(warehouse: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the warehouse open read-write, as `duckdb FILE` does."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(warehouse), str(seconds)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        if holder.poll() is None:
+            os.kill(holder.pid, signal.SIGTERM)
+        holder.wait(30)
+
+
+def gone(pids: list[int], timeout: float = 15) -> list[int]:
+    """Wait for processes to exit; return those still alive (after ending them by PID)."""
+    deadline = time.monotonic() + timeout
+    alive = list(pids)
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if _alive(p)]
+        time.sleep(0.1)
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    return alive
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

@@ -1,0 +1,147 @@
+"""The spool on its own: entries appear whole, land once however often they are offered, and an
+unreadable one is set aside for a person without holding up the rest."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from conftest import run_cli
+from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
+from processes import holding
+from support import warehouse_rows
+
+from tasks.identity import file_locator
+from tasks.records import Article, Observed
+from warehouse.land import RunInfo
+from warehouse.lander import Lander
+from warehouse.spool import pending, put, spool_dir
+
+RUN = RunInfo("run-1", "ingest", datetime(2026, 1, 1, tzinfo=UTC), "test")
+
+
+def batch(root: Path, names: list[str], text: str = "正文内容") -> list[Observed]:
+    """Observations of articles named `names`, as a run would hand them to landing."""
+    out = []
+    for name in names:
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        article = Article(name, f"{text} {name}", None, None, (), (), None, "zh", "hans", "utf-8")
+        out.append(
+            Observed(
+                file_locator("docs", root / "docs", path), datetime.now(UTC), "extracted", article
+            )
+        )
+    return out
+
+
+def test_locked_batch_is_spooled_whole_and_lands_first_next_time(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    lander = Lander(warehouse, RUN, lock_timeout=0.5)
+    with holding(warehouse, 60):
+        landed, _ = lander.land(batch(tmp_path, ["a.txt", "b.txt"]), {})
+        assert landed.spooled
+    [entry] = pending(spool_dir(warehouse))
+    assert {p.name for p in entry.path.iterdir()} == {"entry.json", "batch.arrow", "raw.arrow"}
+    assert not list(spool_dir(warehouse).glob(".tmp-*"))
+    landed, drained = lander.land(batch(tmp_path, ["c.txt"]), {})
+    assert not landed.spooled and [d.outcomes["new"] for d in drained.landed] == [2]
+    assert warehouse_rows(warehouse, "select count(*) from versions") == [(3,)]
+    first = warehouse_rows(
+        warehouse, "select locator from observation_log order by observed_at limit 1"
+    )
+    assert first == [("docs:a.txt",)]
+    assert pending(spool_dir(warehouse)) == []
+
+
+def test_a_spool_entry_landed_twice_adds_nothing_the_second_time(
+    tmp_path: Path, ledger: Ledger
+) -> None:
+    # A process that dies after COMMIT but before deleting the entry leaves it behind; the
+    # next process offers it again. Simulated exactly: keep a copy, put it back after landing.
+    warehouse = tmp_path / "w.duckdb"
+    lander = Lander(warehouse, RUN, lock_timeout=0.5)
+    with holding(warehouse, 60):
+        lander.land(batch(tmp_path, ["a.txt", "b.txt", "c.txt"]), {})
+    [entry] = pending(spool_dir(warehouse))
+    copy = tmp_path / "copy"
+    shutil.copytree(entry.path, copy)
+    lander.start()
+    before = warehouse_rows(warehouse, "select count(*) from observation_log")
+    shutil.copytree(copy, entry.path)
+    drained = lander.start()
+    assert [d.already for d in drained.landed] == [True]
+    assert warehouse_rows(warehouse, "select count(*) from observation_log") == before == [(3,)]
+    assert warehouse_rows(warehouse, "select count(*) from versions") == [(3,)]
+    assert pending(spool_dir(warehouse)) == []
+    ledger.add(
+        "faults",
+        "spooled batch offered twice",
+        "a spool entry put back after it landed (a process killed between COMMIT and cleanup)",
+        "recognised by its batch id and skipped: no duplicate observation or version",
+        message="",
+        documents=3,
+        kept=3,
+    )
+
+
+def test_unreadable_spool_entry_is_set_aside_and_the_rest_land(
+    tmp_path: Path, ledger: Ledger
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    lander = Lander(warehouse, RUN, lock_timeout=0.5)
+    with holding(warehouse, 60):
+        lander.land(batch(tmp_path, ["a.txt"]), {})
+        lander.land(batch(tmp_path, ["b.txt"]), {})
+    first, _ = pending(spool_dir(warehouse))
+    (first.path / "batch.arrow").write_bytes(b"not arrow at all")
+    drained = lander.start()
+    assert len(drained.rejected) == 1 and "batch.arrow" in drained.rejected[0]
+    assert [d.outcomes["new"] for d in drained.landed] == [1]
+    rejected = spool_dir(warehouse) / "rejected" / first.path.name
+    assert (rejected / "REJECTED.txt").exists()
+    check = run_cli("check", "--warehouse", str(warehouse))
+    assert check.returncode == 1 and "spool" in check.stdout and first.path.name in check.stdout
+    ledger.add(
+        "faults",
+        "corrupted spool entry",
+        "the Arrow file of a spooled batch overwritten with junk",
+        "moved to rejected/ with a note; the other entry landed; `ingest check` names it",
+        message=drained.rejected[0],
+        documents=2,
+        kept=2,
+    )
+
+
+def test_entry_spooled_before_a_column_was_added_still_lands(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    lander = Lander(warehouse, RUN, lock_timeout=0.5)
+    with holding(warehouse, 60):
+        lander.land(batch(tmp_path, ["a.txt"]), {})
+    [entry] = pending(spool_dir(warehouse))
+    table = entry.table("batch").drop_columns(["language"])
+    raw = entry.table("raw")
+    shutil.rmtree(entry.path)
+    put(spool_dir(warehouse), "batch", entry.batch_id, 1, entry.info, {"batch": table, "raw": raw})
+    drained = lander.start()
+    assert [d.outcomes["new"] for d in drained.landed] == [1]
+    assert warehouse_rows(warehouse, "select locator, language from articles") == [
+        ("docs:a.txt", None)
+    ]
+
+
+def test_spool_files_are_plain_arrow_a_person_can_read(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    with holding(warehouse, 60):
+        Lander(warehouse, RUN, lock_timeout=0.5).land(batch(tmp_path, ["a.txt"]), {})
+    [entry] = pending(spool_dir(warehouse))
+    with pa.memory_map(str(entry.path / "batch.arrow")) as source:
+        table = pa.ipc.open_file(source).read_all()
+    assert table.column("locator").to_pylist() == ["docs:a.txt"]
+    assert duckdb.sql(
+        f"select count(*) from read_json('{entry.path / 'entry.json'}')"
+    ).fetchall() == [(1,)]

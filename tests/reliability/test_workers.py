@@ -1,0 +1,63 @@
+"""Worker processes: a document that hangs, kills its process or raises costs itself only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
+
+from tasks.workers import Lost, WorkerPool
+
+
+def work(item: str) -> str:
+    """Stand-in for extraction: misbehaves on request, in the worker process."""
+    if item == "hang":
+        time.sleep(600)
+    elif item == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif item == "raise":
+        raise ValueError("no such element")
+    return item.upper()
+
+
+def ready() -> None:
+    """Nothing to warm up."""
+
+
+def test_hang_crash_and_error_each_cost_one_item(ledger: Ledger) -> None:
+    pool: WorkerPool[str, str] = WorkerPool(2, work, ready, (), time_limit=2.0)
+    try:
+        items = ["a", "hang", "b", "die", "c", "raise", "d"]
+        started = time.monotonic()
+        results = pool.map(items)
+        seconds = time.monotonic() - started
+        assert [r for r in results if isinstance(r, str)] == ["A", "B", "C", "D"]
+        hang, die, err = results[1], results[3], results[5]
+        assert isinstance(hang, Lost) and hang.reason == "timeout"
+        assert isinstance(die, Lost) and die.reason == "crashed" and "SIGKILL" in die.detail
+        assert isinstance(err, Lost) and err.reason == "error" and "ValueError" in err.detail
+        assert seconds < 30
+        assert pool.map(["e", "f"]) == ["E", "F"], "the pool recovers for the next batch"
+    finally:
+        pool.close()
+    ledger.add(
+        "faults",
+        "extraction worker hangs, dies, raises",
+        "in a batch of 7: one item sleeps 600 s, one SIGKILLs its worker, one raises",
+        "each of the three recorded against its own item; the other four processed; "
+        f"the batch took {seconds:.0f} s against a 2 s per-item limit",
+        message=die.detail,
+        documents=7,
+        kept=7,
+    )
+
+
+def test_closing_the_pool_ends_its_processes() -> None:
+    pool: WorkerPool[str, str] = WorkerPool(2, work, ready, (), time_limit=5.0)
+    pool.start()
+    processes = [w.process for w in pool._workers]
+    assert pool.map(["x"]) == ["X"]
+    pool.close()
+    assert all(not p.is_alive() for p in processes)

@@ -1,0 +1,184 @@
+"""Landing a run's batches without losing one: wait out a locked file, spool, land the spool first.
+
+A person with `duckdb warehouse.duckdb` open, or another run landing, holds the
+file. The Lander waits for it with backoff up to the lock budget; when the
+budget runs out the batch goes to the spool (see `warehouse.spool`) and the run
+carries on fetching, trying only briefly until the file is free again. Every
+landing first lands what waits in the spool, oldest first, so the next batch or
+the next run makes the warehouse whole. Re-landing an entry is harmless: batch
+ids are recorded in the same transaction as the rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from tasks.records import Observed, Prior
+from warehouse.connection import LockPolicy, WarehouseLocked, connection
+from warehouse.land import (
+    Landed,
+    RunInfo,
+    finish_run,
+    land,
+    land_tables,
+    priors,
+    record_end,
+    start_run,
+    to_arrow,
+)
+from warehouse.spool import (
+    Entry,
+    SpoolError,
+    pending,
+    put,
+    reject,
+    reject_path,
+    remove,
+    scan,
+    spool_dir,
+    tidy,
+)
+
+# Once a batch has spooled, later ones try this long only, so fetching is not held up.
+BRIEF = 0.5
+# Looking up what is known before fetching is worth a short wait, not the whole lock budget.
+LOOKUP = 5.0
+
+
+@dataclass(frozen=True)
+class Drained:
+    """What landing the spool did: batches landed, run ends recorded, entries set aside."""
+
+    landed: list[Landed] = field(default_factory=list)
+    runs_ended: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+class Lander:
+    """Lands one run's batches into one warehouse, spooling those the lock keeps out."""
+
+    def __init__(self, path: Path, run: RunInfo, lock_timeout: float = 30.0):
+        self.path = path
+        self.run = run
+        self.spool = spool_dir(path)
+        self.holder: str | None = None  # the last lock message: who held the file
+        self.spooling = False  # landing gave up on the lock; later batches only try briefly
+        self._patient = LockPolicy(timeout=lock_timeout)
+        self._lookup = LockPolicy(timeout=min(lock_timeout, LOOKUP))
+        self._brief = LockPolicy(timeout=min(lock_timeout, BRIEF))
+
+    def start(self) -> Drained:
+        """Land anything spooled and record the run's start; a locked file only delays both."""
+        try:
+            drained = self._drain(self._patient)
+            start_run(self.path, self.run, self._patient)
+        except WarehouseLocked as exc:
+            self.holder, self.spooling = str(exc), True
+            return Drained()
+        return drained
+
+    def known(self, document_ids: Sequence[str]) -> dict[str, Prior] | None:
+        """What the warehouse knows about these documents, or None when it cannot be read now.
+
+        Without it a batch fetches unconditionally and re-extracts unchanged pages, which is
+        safe: the landing rule compares content inside the landing transaction.
+        """
+        try:
+            return priors(self.path, document_ids, self._brief if self.spooling else self._lookup)
+        except WarehouseLocked as exc:
+            self.holder = str(exc)  # landing keeps its own, longer patience
+            return None
+
+    def land(
+        self, observed: Sequence[Observed], priors_used: dict[str, Prior]
+    ) -> tuple[Landed, Drained]:
+        """Land the spool and then this batch, or spool the batch if the file stays locked."""
+        batch_id = uuid.uuid4().hex
+        policy = self._brief if self.spooling else self._patient
+        drained = Drained()
+        try:
+            drained = self._drain(policy)
+            landed = land(self.path, self.run, observed, priors_used, policy, batch_id)
+        except WarehouseLocked as exc:
+            self.holder, self.spooling = str(exc), True
+            batch, raw = to_arrow(observed, priors_used)
+            put(
+                self.spool,
+                "batch",
+                batch_id,
+                len(observed),
+                {"run": self.run.as_json()},
+                {"batch": batch, "raw": raw},
+            )
+            return Landed(Counter(), [], batch_id, self.run.run_id, spooled=True), drained
+        self.spooling = False
+        return landed, drained
+
+    def finish(self, status: str, message: str | None) -> tuple[Drained, int]:
+        """Land the spool and record the run's end (spooled too if still locked).
+
+        Returns what was drained and how many entries still wait in the spool.
+        """
+        finished_at = datetime.now(UTC)
+        drained = Drained()
+        try:
+            drained = self._drain(self._patient)
+            finish_run(self.path, self.run.run_id, status, message, self._patient, finished_at)
+        except WarehouseLocked as exc:
+            self.holder = str(exc)
+            info = {
+                "run_id": self.run.run_id,
+                "status": status,
+                "message": message,
+                "finished_at": finished_at.isoformat(),
+            }
+            put(self.spool, "run_end", uuid.uuid4().hex, 0, info)
+        return drained, len(pending(self.spool))
+
+    def _drain(self, policy: LockPolicy) -> Drained:
+        """Land every spool entry, oldest first, each in its own transaction."""
+        entries, unreadable = scan(self.spool)
+        if not entries and not unreadable:
+            return Drained()
+        landed: list[Landed] = []
+        ended = 0
+        rejected = []
+        with connection(self.path, policy=policy) as conn:
+            for path, why in unreadable:
+                reject_path(path, why)
+                rejected.append(f"{path.name}: {why}")
+            tidy(self.spool)
+            for entry in entries:
+                try:
+                    if entry.kind == "run_end":
+                        record_end(conn, *_run_end(entry))
+                        ended += 1
+                    else:
+                        run = RunInfo.from_json(entry.info["run"])
+                        batch, raw = entry.table("batch"), entry.table("raw")
+                        landed.append(
+                            land_tables(conn, run, entry.batch_id, batch, raw, entry.spooled_at)
+                        )
+                except (SpoolError, KeyError, ValueError, TypeError, pa.ArrowException) as exc:
+                    why = f"cannot land this spool entry: {type(exc).__name__}: {exc}"
+                    rejected.append(f"{reject(entry, why).name}: {why}")
+                    continue
+                remove(entry)  # before the connection closes, so no other process re-reads it
+        return Drained(landed, ended, rejected)
+
+
+def _run_end(entry: Entry) -> tuple[str, str, str | None, datetime]:
+    info = entry.info
+    return (
+        str(info["run_id"]),
+        str(info["status"]),
+        info.get("message"),
+        datetime.fromisoformat(str(info["finished_at"])),
+    )
