@@ -7,13 +7,28 @@ import json
 import os
 from collections.abc import Callable
 
-from flows.cli.common import CliError, err_console
-from flows.cli.run import QUIET_EPHEMERAL, print_summary
+from rich.table import Table
+
+from flows.cli.common import CliError, console, err_console
+from tasks.summary import LABELS, OUTCOMES
+
+# Prefect's temporary in-process server is chatty at exit and phones home by default, and
+# gives up after 20 s, which a busy 2-core machine exceeds (measured: 21 s under load 4-5).
+QUIET_EPHEMERAL = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
 
 
-def add_flow_options(p: argparse.ArgumentParser) -> None:
+def add_flow_options(p: argparse.ArgumentParser, batch_size_default: int | None = 100) -> None:
     """--batch-size, --workers and --json, which a flow-running command takes."""
-    p.add_argument("--batch-size", type=int, default=100, help="documents per batch (default 100)")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=batch_size_default,
+        help="documents per batch (default 100)",
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -39,8 +54,36 @@ def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str
 
 
 def show_summary(summary: dict[str, object], as_json: bool) -> None:
-    """The run summary as JSON or as a table."""
+    """The run summary as JSON or as a table, and a note when batches wait in the spool."""
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print_summary(summary)
+    if summary.get("spool_entries"):
+        err_console().print(
+            f"[yellow]note:[/] the warehouse stayed locked, so {summary['spool_entries']} "
+            f"entries wait in {summary['warehouse']}.spool/; the next `ingest run` lands them "
+            "first. Close whatever holds the file (an open `duckdb` shell does)."
+        )
+
+
+def print_summary(summary: dict[str, object]) -> None:
+    """The run summary as a table."""
+    table = Table(
+        title=f"{summary.get('flow', 'ingest')} run {summary['run_id']}", show_header=False
+    )
+    table.add_column("", style="bold")
+    table.add_column("", justify="right")
+    table.add_row("documents seen", str(summary["seen"]))
+    for key in OUTCOMES:
+        table.add_row(LABELS[key], str(summary[key]))
+    if summary.get("spooled"):
+        table.add_row("waiting in the spool", str(summary["spooled"]))
+    if summary.get("recovered_from_spool"):
+        table.add_row("landed from the spool", str(summary["recovered_from_spool"]))
+    reasons = summary.get("failed_by_reason") or {}
+    for reason, count in reasons.items():  # type: ignore[union-attr]
+        table.add_row(f"  failed: {reason}", str(count))
+    table.add_row("elapsed", f"{summary['elapsed_s']:.1f} s")
+    table.add_row("warehouse", str(summary["warehouse"]))
+    console().print(table)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -12,21 +11,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.common import CliError, add_warehouse_option, command, console, err_console
+from flows.cli.inprocess import add_flow_options, in_process, show_summary
 from tasks.settings import build_settings
-from tasks.summary import LABELS, OUTCOMES
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
 
     from flows.trigger import StateSeen, TableArtifact, Triggered
-
-# Prefect's temporary in-process server is chatty at exit and phones home by default, and
-# gives up after 20 s, which a busy 2-core machine exceeds (measured: 21 s under load 4-5).
-QUIET_EPHEMERAL = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,15 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only this source (repeatable)",
     )
     p.add_argument("--group", default=None, help="only sources of this group")
-    p.add_argument("--batch-size", type=int, default=None, help="documents per batch (default 100)")
     p.add_argument("--limit", type=int, default=None, help="stop after this many documents")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="extraction processes (default: $INGEST_WORKERS or 1)",
-    )
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    # No batch-size default here: --deployment refuses in-process options that were given.
+    add_flow_options(p, batch_size_default=None)
     remote = p.add_argument_group("on a Prefect server (PREFECT_API_URL)")
     remote.add_argument(
         "--deployment",
@@ -98,17 +83,11 @@ def handle(args: argparse.Namespace) -> int:
         args.limit,
         args.workers,
     )
-    if not os.environ.get("PREFECT_API_URL"):
-        for key, value in QUIET_EPHEMERAL.items():
-            os.environ.setdefault(key, value)
-        err_console().print(
-            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
-            "this takes a few seconds…"
-        )
     from flows.ingest import ingest
 
-    try:
-        summary = ingest(
+    summary = in_process(
+        "ingest",
+        lambda: ingest(
             sources_file=str(settings.sources_file),
             warehouse=str(settings.warehouse),
             sources=args.only,
@@ -116,42 +95,10 @@ def handle(args: argparse.Namespace) -> int:
             batch_size=settings.batch_size,
             limit=settings.limit,
             workers=settings.workers,
-        )
-    except Exception as exc:
-        raise CliError(f"the ingest run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        print_summary(summary)
-    if summary.get("spool_entries"):
-        err_console().print(
-            f"[yellow]note:[/] the warehouse stayed locked, so {summary['spool_entries']} "
-            f"entries wait in {summary['warehouse']}.spool/; the next `ingest run` lands them "
-            "first. Close whatever holds the file (an open `duckdb` shell does)."
-        )
-    return 0
-
-
-def print_summary(summary: dict[str, object]) -> None:
-    """The run summary as a table."""
-    table = Table(
-        title=f"{summary.get('flow', 'ingest')} run {summary['run_id']}", show_header=False
+        ),
     )
-    table.add_column("", style="bold")
-    table.add_column("", justify="right")
-    table.add_row("documents seen", str(summary["seen"]))
-    for key in OUTCOMES:
-        table.add_row(LABELS[key], str(summary[key]))
-    if summary.get("spooled"):
-        table.add_row("waiting in the spool", str(summary["spooled"]))
-    if summary.get("recovered_from_spool"):
-        table.add_row("landed from the spool", str(summary["recovered_from_spool"]))
-    reasons = summary.get("failed_by_reason") or {}
-    for reason, count in reasons.items():  # type: ignore[union-attr]
-        table.add_row(f"  failed: {reason}", str(count))
-    table.add_row("elapsed", f"{summary['elapsed_s']:.1f} s")
-    table.add_row("warehouse", str(summary["warehouse"]))
-    console().print(table)
+    show_summary(summary, args.json)
+    return 0
 
 
 # Options that shape a run in this process; a deployment takes its parameters from --param.
