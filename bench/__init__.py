@@ -1,0 +1,1 @@
+"""Benchmarks: the pipeline measured side by side with bare trafilatura."""
