@@ -64,7 +64,13 @@ def main() -> None:
 
         runs = {}
         for workers in (1, 2):
-            run = ingest(corpus / "sources.yaml", work / f"disk-{workers}.duckdb", workers, args.batch_size, home)
+            run = ingest(
+                corpus / "sources.yaml",
+                work / f"disk-{workers}.duckdb",
+                workers,
+                args.batch_size,
+                home,
+            )
             runs[f"disk_{workers}"] = run
             key = f"disk_{workers}_worker{'s' if workers > 1 else ''}"
             figures[f"{key}_docs_per_s"] = run.docs_per_s
@@ -78,7 +84,9 @@ def main() -> None:
             try:
                 sources = http_sources(pages, server.base, work)
                 for workers in (1, 2):
-                    run = ingest(sources, work / f"http-{workers}.duckdb", workers, args.batch_size, home)
+                    run = ingest(
+                        sources, work / f"http-{workers}.duckdb", workers, args.batch_size, home
+                    )
                     runs[f"http_{workers}"] = run
                     key = f"http_{workers}_worker{'s' if workers > 1 else ''}"
                     figures[f"{key}_docs_per_s"] = run.docs_per_s
@@ -92,10 +100,14 @@ def main() -> None:
         figures["peak_tree_rss_mb_n"] = runs["disk_2"].peak_tree_rss_mb
         figures["peak_main_rss_mb_n"] = runs["disk_2"].peak_main_rss_mb
         if args.big:
-            big = ingest(build(args.big) / "sources.yaml", work / "big.duckdb", 2, args.batch_size, home)
+            big = ingest(
+                build(args.big) / "sources.yaml", work / "big.duckdb", 2, args.batch_size, home
+            )
             figures["peak_tree_rss_mb_big"] = big.peak_tree_rss_mb
             figures["peak_main_rss_mb_big"] = big.peak_main_rss_mb
-            figures["rss_growth_big_over_n"] = big.peak_tree_rss_mb / runs["disk_2"].peak_tree_rss_mb
+            figures["rss_growth_big_over_n"] = (
+                big.peak_tree_rss_mb / runs["disk_2"].peak_tree_rss_mb
+            )
             detail["big"] = {"n": args.big, "docs_per_s": big.docs_per_s, "summary": big.summary}
 
         landing = landing_rate()
@@ -119,7 +131,9 @@ def main() -> None:
         "detail": detail,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    (RESULTS / "latest.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str)
+    )
     print(table(figures))
     print(f"\nwritten to {RESULTS / 'latest.json'}")
 
@@ -134,7 +148,9 @@ def table(figures: dict[str, float]) -> str:
             op, bound = target
             verdict = "yes" if (value >= bound if op == ">=" else value <= bound) else "NO"
         shown = f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
-        lines.append(f"{name:34} {shown:>12}  {(f'{target[0]} {target[1]:g}' if target else ''):>10}  {verdict}")
+        lines.append(
+            f"{name:34} {shown:>12}  {(f'{target[0]} {target[1]:g}' if target else ''):>10}  {verdict}"
+        )
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Bare trafilatura over a corpus directory: the baseline every pipeline figure is compared with.
 
-    uv run python -m bench.baseline bench/corpus/n2000/pages
+uv run python -m bench.baseline bench/corpus/n2000/pages
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ def run(pages: Path) -> dict[str, float]:
         if bare_extraction(path.read_bytes(), with_metadata=True) is not None:
             extracted += 1
     seconds = time.perf_counter() - started
-    return {"docs": len(files), "extracted": extracted, "seconds": seconds, "docs_per_s": len(files) / seconds}
+    return {
+        "docs": len(files),
+        "extracted": extracted,
+        "seconds": seconds,
+        "docs_per_s": len(files) / seconds,
+    }
 
 
 if __name__ == "__main__":

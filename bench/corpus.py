@@ -21,12 +21,38 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
-PUBLISHERS = ("河南机关党建网", "旗帜网", "人民网", "四川省地方志工作办公室", "河南省人民防空办公室",
-              "新华网", "中国政府网", "光明网")
-SECTIONS = ("新闻中心", "政务公开", "党建工作", "工作动态", "基层风采", "通知公告", "专题专栏", "图片新闻")
-LINKS = ("深入学习贯彻党的二十大精神", "全省机关党建工作会议召开", "以高质量党建引领高质量发展",
-         "扎实推进模范机关创建", "关于开展年度考核工作的通知", "省直机关工委召开理论学习中心组学习会议",
-         "持续优化营商环境", "推进乡村振兴战略实施", "防汛救灾工作部署会召开", "疫情防控工作新闻发布会")
+PUBLISHERS = (
+    "河南机关党建网",
+    "旗帜网",
+    "人民网",
+    "四川省地方志工作办公室",
+    "河南省人民防空办公室",
+    "新华网",
+    "中国政府网",
+    "光明网",
+)
+SECTIONS = (
+    "新闻中心",
+    "政务公开",
+    "党建工作",
+    "工作动态",
+    "基层风采",
+    "通知公告",
+    "专题专栏",
+    "图片新闻",
+)
+LINKS = (
+    "深入学习贯彻党的二十大精神",
+    "全省机关党建工作会议召开",
+    "以高质量党建引领高质量发展",
+    "扎实推进模范机关创建",
+    "关于开展年度考核工作的通知",
+    "省直机关工委召开理论学习中心组学习会议",
+    "持续优化营商环境",
+    "推进乡村振兴战略实施",
+    "防汛救灾工作部署会召开",
+    "疫情防控工作新闻发布会",
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +95,9 @@ def spec_for(rng: random.Random) -> PageSpec:
         encoding = "big5hkscs" if roll < 0.6 else "utf-8"
     else:
         encoding = "gbk" if roll < 0.4 else "utf-8"
-    declared = {"big5hkscs": "big5", "gbk": rng.choice(("gb2312", "gbk", None)), "utf-8": "utf-8"}[encoding]
+    declared = {"big5hkscs": "big5", "gbk": rng.choice(("gb2312", "gbk", None)), "utf-8": "utf-8"}[
+        encoding
+    ]
     template = rng.choice(tuple(TEMPLATES))
     return PageSpec(template, script, encoding, declared, rng.randint(8_000, 60_000))
 
@@ -119,7 +147,9 @@ def _declaration(spec: PageSpec) -> str:
 
 def _chrome(rng: random.Random) -> str:
     items = rng.sample(LINKS, k=min(len(LINKS), rng.randint(4, 10)))
-    return "\n".join(f'<li><a href="/news/{rng.randint(1000, 9999)}.html">{t}</a></li>' for t in items)
+    return "\n".join(
+        f'<li><a href="/news/{rng.randint(1000, 9999)}.html">{t}</a></li>' for t in items
+    )
 
 
 MODERN = """<!DOCTYPE html><html lang="zh-CN"><head>{declaration}<title>{title}_{site}</title>
@@ -172,7 +202,7 @@ def build(n: int, root: Path | None = None) -> Path:
         return target
     pages.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        spec, data = page(i)
+        _, data = page(i)
         (pages / f"{i:06d}.html").write_bytes(data)
     (target / "sources.yaml").write_text(
         "sources:\n  - name: bench\n    kind: local\n    path: pages\n    glob: ['*.html']\n",

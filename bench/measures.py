@@ -41,20 +41,39 @@ class IngestRun:
 def python_json(*args: str, env: dict[str, str] | None = None) -> dict:
     """Run `python -m …` and parse the JSON it prints last."""
     out = subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, check=True, cwd=ROOT,
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ingest(sources: Path, warehouse: Path, workers: int, batch_size: int, prefect_home: Path) -> IngestRun:
+def ingest(
+    sources: Path, warehouse: Path, workers: int, batch_size: int, prefect_home: Path
+) -> IngestRun:
     """Run `ingest run --json` as a user would and watch its memory."""
     env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
     env.pop("PREFECT_API_URL", None)
-    cmd = [INGEST, "run", "--sources", str(sources), "--warehouse", str(warehouse),
-           "--workers", str(workers), "--batch-size", str(batch_size), "--json"]
+    cmd = [
+        INGEST,
+        "run",
+        "--sources",
+        str(sources),
+        "--warehouse",
+        str(warehouse),
+        "--workers",
+        str(workers),
+        "--batch-size",
+        str(batch_size),
+        "--json",
+    ]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
+    )
     peaks = {"tree": 0.0, "main": 0.0}
     stop = threading.Event()
 
@@ -73,7 +92,7 @@ def ingest(sources: Path, warehouse: Path, workers: int, batch_size: int, prefec
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"ingest run failed ({proc.returncode}):\n{stderr[-3000:]}")
-    return IngestRun(json.loads(stdout[stdout.index("{"):]), wall, peaks["tree"], peaks["main"])
+    return IngestRun(json.loads(stdout[stdout.index("{") :]), wall, peaks["tree"], peaks["main"])
 
 
 def tree_rss_mb(root: int) -> tuple[float, float]:
@@ -105,7 +124,9 @@ class CorpusServer:
     def __init__(self, pages: Path):
         self._dir = tempfile.mkdtemp(prefix="bench-server-")
         port_file = Path(self._dir) / "port"
-        self.proc = subprocess.Popen([sys.executable, "-m", "bench.server", str(pages), str(port_file)], cwd=ROOT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.server", str(pages), str(port_file)], cwd=ROOT
+        )
         deadline = time.monotonic() + 20
         while not port_file.exists() or not port_file.read_text():
             if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -124,7 +145,9 @@ class CorpusServer:
 def http_sources(pages: Path, base: str, target: Path) -> Path:
     """A sources file listing every page of the corpus by URL on the local server."""
     urls = target / "urls.txt"
-    urls.write_text("".join(f"{base}/{p.name}\n" for p in sorted(pages.glob("*.html"))), encoding="utf-8")
+    urls.write_text(
+        "".join(f"{base}/{p.name}\n" for p in sorted(pages.glob("*.html"))), encoding="utf-8"
+    )
     sources = target / "sources-http.yaml"
     sources.write_text(
         "sources:\n  - name: bench-http\n    kind: urls\n    file: urls.txt\n    robots: false\n"
@@ -136,8 +159,8 @@ def http_sources(pages: Path, base: str, target: Path) -> Path:
 
 def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
     """Versions per second landed into a fresh warehouse, batches of real articles through land()."""
-    from tasks.identity import url_locator
     from tasks.extract import ExtractOptions
+    from tasks.identity import url_locator
     from tasks.process import page_article
     from tasks.records import Observed, raw_hash
     from tasks.version import pipeline_version
@@ -145,8 +168,16 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
 
     pages = sorted((ROOT / "samples" / "pages").glob("*.html"))
     articles = [
-        (p.read_bytes(), page_article(p.read_bytes(), media_type="text/html", declared_charset=None,
-                                      url=None, options=ExtractOptions()))
+        (
+            p.read_bytes(),
+            page_article(
+                p.read_bytes(),
+                media_type="text/html",
+                declared_charset=None,
+                url=None,
+                options=ExtractOptions(),
+            ),
+        )
         for p in pages
     ]
     now = datetime.now(UTC)
@@ -156,11 +187,19 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
         for i in range(start, min(total, start + batch)):
             body, article = articles[i % len(articles)]
             raw = body + str(i).encode()
-            rows.append(Observed(
-                locator=url_locator("bench", f"https://bench.example/{i}.html"), observed_at=now,
-                status="extracted", article=article, http_status=200, media_type="text/html",
-                raw_hash=raw_hash(raw), raw_size=len(raw), raw_compressed=zlib.compress(raw, 3),
-            ))
+            rows.append(
+                Observed(
+                    locator=url_locator("bench", f"https://bench.example/{i}.html"),
+                    observed_at=now,
+                    status="extracted",
+                    article=article,
+                    http_status=200,
+                    media_type="text/html",
+                    raw_hash=raw_hash(raw),
+                    raw_size=len(raw),
+                    raw_compressed=zlib.compress(raw, 3),
+                )
+            )
         batches.append(rows)
     run = RunInfo("bench-landing", "bench", now, pipeline_version())
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,11 +207,20 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
         started = time.perf_counter()
         landed = sum(land(path, run, rows).outcomes["new"] for rows in batches)
         seconds = time.perf_counter() - started
-    return {"versions": landed, "seconds": seconds, "versions_per_s": landed / seconds, "batch": batch}
+    return {
+        "versions": landed,
+        "seconds": seconds,
+        "versions_per_s": landed / seconds,
+        "batch": batch,
+    }
 
 
 def prefect_task_overhead(prefect_home: Path, tasks: int = 200) -> dict[str, float]:
     """Mean cost of one Prefect task run (submitted and called) in a flow, in milliseconds."""
-    env = {"PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env = {
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
     return python_json("-m", "bench.prefect_overhead", str(tasks), env=env)

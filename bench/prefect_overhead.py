@@ -1,6 +1,6 @@
 """What one Prefect task run costs inside a flow, measured the way the ingest flow uses tasks.
 
-    uv run python -m bench.prefect_overhead 200
+uv run python -m bench.prefect_overhead 200
 """
 
 from __future__ import annotations
@@ -42,5 +42,13 @@ if __name__ == "__main__":
     called(5)  # warm up the temporary server and the engine
     per_called = called(n) / n
     per_submitted = submitted(n) / n
-    print(json.dumps({"tasks": n, "called_ms": per_called * 1000, "submitted_ms": per_submitted * 1000,
-                      "mean_ms": (per_called + per_submitted) / 2 * 1000}))
+    print(
+        json.dumps(
+            {
+                "tasks": n,
+                "called_ms": per_called * 1000,
+                "submitted_ms": per_submitted * 1000,
+                "mean_ms": (per_called + per_submitted) / 2 * 1000,
+            }
+        )
+    )

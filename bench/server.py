@@ -22,7 +22,7 @@ def serve(pages: Path, port_file: Path) -> None:
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             name = self.path.lstrip("/")
             path = pages / name
             if "/" in name or not path.is_file():
@@ -42,7 +42,9 @@ def serve(pages: Path, port_file: Path) -> None:
                 return
             self._send(200, body, "text/html", {"ETag": etag, "Last-Modified": modified})
 
-        def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        def _send(
+            self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             for key, value in (extra or {}).items():
