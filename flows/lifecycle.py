@@ -87,10 +87,12 @@ def recorded_run(
                 lander.holder,
             )
         report.finish(summary)
+    reasons = ", ".join(f"{reason} {n}" for reason, n in summary.reasons.most_common())
     logger.info(
-        "Done in %.1f s: %s",
+        "Done in %.1f s: %s%s",
         summary.elapsed_s,
         ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
+        f" ({reasons})" if reasons else "",
     )
 
 

@@ -308,7 +308,9 @@ def test_bad_page_becomes_an_observation_and_its_neighbours_land(
     seconds = time.monotonic() - started
 
     assert summary["seen"] == 2
-    assert landed(tmp_path, good), "the good page beside the bad one must land"
+    assert landed(tmp_path, good), (
+        f"the good page beside the bad one must land: {observations_of(tmp_path, good)}"
+    )
     [obs] = observations_of(tmp_path, bad)
     assert obs["outcome"] == case.outcome
     assert (obs["error_class"], obs["reason"]) == (case.error_class, case.reason), obs["message"]
