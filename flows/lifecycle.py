@@ -15,6 +15,7 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.report import RunReport
 from tasks.records import Observed, Prior
@@ -106,7 +107,8 @@ def land_and_count(
     run_started: float,
 ) -> None:
     """Land one batch, fold it into the summary, move the progress bar and log the progress."""
-    landed, drained = land_batch(lander, observed, known)
+    # quote: Prefect would otherwise walk every element of the batch (see process_batch).
+    landed, drained = land_batch(lander, quote(observed), quote(known))
     note_drained(drained, summary, lander.run)
     summary.add(observed, landed.outcomes, time.monotonic() - submitted, spooled=landed.spooled)
     summary.note_new(landed.new)

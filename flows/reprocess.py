@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows.lifecycle import land_and_count, recorded_run
 from flows.report import RunReport
@@ -41,7 +42,7 @@ from warehouse.reprocess import select_stored, stored_content
 @task(name="reprocess-batch", cache_policy=NO_CACHE)
 def reprocess_batch(
     extractor: Extractor, batch: list[StoredRef], lander: Lander, force: bool
-) -> tuple[list[Observed], dict[str, Prior]]:
+) -> quote[tuple[list[Observed], dict[str, Prior]]]:
     """Read one batch's stored payloads and what is known of them; extract and normalise again."""
     known = lander.known([ref.document_id for ref in batch]) or {}
     content = stored_content(lander.path, [ref.raw_hash for ref in batch])
@@ -58,7 +59,7 @@ def reprocess_batch(
             prior = replace(prior, pipeline_version=None)  # never "already processed"
         pending.append((payload, prior))
     observed.extend(extractor.run(pending))
-    return observed, known
+    return quote((observed, known))  # unwalked by Prefect, as in ingest's process_batch
 
 
 @flow(name="reprocess", log_prints=False)
@@ -133,7 +134,9 @@ def run_reprocess(
             for start in range(0, total, settings.batch_size):
                 submitted = time.monotonic()
                 batch = selection.todo[start : start + settings.batch_size]
-                observed, known = reprocess_batch(extractor, batch, lander, settings.force)
+                observed, known = reprocess_batch(
+                    extractor, quote(batch), lander, settings.force
+                ).unquote()
                 land_and_count(lander, observed, known, summary, report, submitted, started)
         finally:
             extractor.close()

@@ -14,7 +14,7 @@ from tasks.discover import discover
 from tasks.fetch import Fetcher
 from tasks.guard import reach_for
 from tasks.load import load_file
-from tasks.process import ProcessOptions, observe, process
+from tasks.process import ProcessOptions, observe, process, skip_if_processed
 from tasks.records import Failure, Locator, Observed, Payload, Prior
 from tasks.settings import Settings
 from tasks.sources import Source
@@ -38,7 +38,6 @@ class Runner:
             s.name: threading.BoundedSemaphore(s.politeness.concurrency) for s in settings.sources
         }
         self._extractor = Extractor(settings.workers, options, settings.extract_timeout)
-        self._extractor.start()
 
     def __enter__(self) -> Runner:
         return self
@@ -146,10 +145,6 @@ class Extractor:
         self.time_limit = time_limit
         self._pool: WorkerPool[tuple[Payload, Prior | None], Observed] | None = None
 
-    def start(self) -> None:
-        """Start the workers in the background; the first batch then finds them warm."""
-        self._workers().start()
-
     def _workers(self) -> WorkerPool[tuple[Payload, Prior | None], Observed]:
         if self._pool is None:
             self._pool = WorkerPool(
@@ -164,14 +159,21 @@ class Extractor:
             self._pool = None
 
     def run(self, items: Sequence[tuple[Payload, Prior | None]]) -> list[Observed]:
-        """Process payloads, keeping their order; a hang, crash or bug costs only its document."""
-        if not items:
-            return []
-        results = self._workers().map(items)
-        return [
-            _lost(payload, result) if isinstance(result, Lost) else result
-            for (payload, _), result in zip(items, results, strict=True)
-        ]
+        """Process payloads, keeping their order; a hang, crash or bug costs only its document.
+
+        Bytes this pipeline already processed are settled here, without a worker: a run
+        over an unchanged corpus never starts one.
+        """
+        settled = [skip_if_processed(payload, prior, self.options) for payload, prior in items]
+        work = [item for item, done in zip(items, settled, strict=True) if done is None]
+        results = iter(self._workers().map(work) if work else ())
+        out = []
+        for (payload, _), done in zip(items, settled, strict=True):
+            if done is None:
+                result = next(results)
+                done = _lost(payload, result) if isinstance(result, Lost) else result
+            out.append(done)
+        return out
 
 
 def _lost(payload: Payload, lost: Lost) -> Observed:
@@ -201,13 +203,17 @@ def _process_one(item: tuple[Payload, Prior | None]) -> Observed:
 
 
 def _warm_up(options: ProcessOptions) -> None:
-    """Load the extractor and converters once per worker process, not per page."""
+    """Load the extractor, converters, segmenter and signature tables once per worker process."""
     import trafilatura  # noqa: F401
 
     from tasks.charset import common_han
     from tasks.normalise.script import _script_patterns, converter
+    from tasks.segment import index_terms
+    from tasks.signature import minhash
 
     _OPTIONS[:] = [options]
     common_han()
     converter()
     _script_patterns()
+    index_terms(None, "预热分词词典")  # loads the segmenter's dictionary
+    minhash("预热签名排列表")  # builds the permutation tables

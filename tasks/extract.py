@@ -76,9 +76,9 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         tree = load_html(html)
         declared = declared_metadata(tree) if tree is not None else {}
         doc = bare_extraction(
-            tree if tree is not None else html,
+            tree if tree is not None else html,  # a tree is copied, so ours stays whole
             url=url,
-            with_metadata=True,
+            with_metadata=False,
             include_comments=False,
             include_tables=options.include_tables,
             include_images=False,
@@ -105,12 +105,30 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
             "empty_extraction",
             f"the main text is only {len(text)} characters long; nothing worth keeping",
         )
+    page_title = tree.findtext(".//title") if tree is not None else None
     return Extracted(
         text=text,
-        title=_clean(declared.get("title") or doc.title),
-        published=_clean(declared.get("published") or doc.date),
-        author=_clean(declared.get("author") or doc.author),
-        publisher=_clean(declared.get("publisher") or doc.sitename),
+        title=_clean(declared.get("title") or page_title),
+        published=_clean(declared.get("published")),
+        author=_clean(declared.get("author")),
+        publisher=_clean(declared.get("publisher")),
+        is_html=True,
+        infer=(lambda: inferred_metadata(tree, url, text)) if tree is not None else None,
+    )
+
+
+def inferred_metadata(tree, url: str | None, text: str) -> Extracted:
+    """What trafilatura infers from the markup: title, date (htmldate), author, site name."""
+    from trafilatura.metadata import extract_metadata
+
+    _quiet_extractor_logs()
+    doc = extract_metadata(tree, url, {"extensive_search": False, "original_date": True})
+    return Extracted(
+        text=text,
+        title=_clean(doc.title),
+        published=_clean(doc.date),
+        author=_clean(doc.author),
+        publisher=_clean(doc.sitename),
         language=_clean(doc.language),
         is_html=True,
     )

@@ -8,7 +8,7 @@ bookkeeping landing needs.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tasks.charset import UndecodableError, decode
@@ -16,6 +16,7 @@ from tasks.extract import ExtractOptions, extract_html
 from tasks.normalise import normalise
 from tasks.records import (
     Article,
+    Derived,
     Extracted,
     Failure,
     NotModified,
@@ -25,6 +26,7 @@ from tasks.records import (
     Rejected,
     raw_hash,
 )
+from tasks.segment import index_terms
 from tasks.signature import minhash
 from tasks.triage import explain_empty, soft_404
 
@@ -87,7 +89,7 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
         raw_size=len(payload.body),
         elapsed_ms=payload.elapsed_ms,
     )
-    if prior and prior.raw_hash == digest and prior.pipeline_version == options.pipeline_version:
+    if already_processed(prior, digest, options):
         return Observed(status="raw_unchanged", **base)  # type: ignore[arg-type]
     compressed = None
     if not prior or prior.raw_hash != digest:
@@ -105,9 +107,38 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
     except Rejected as rejection:
         failure = rejection.failure(payload.locator, payload.http_status, payload.final_url)
         return Observed(status="failed", failure=failure, raw_compressed=compressed, **base)  # type: ignore[arg-type]
-    # Signed here, where versions are made, so ingest and reprocess both land it.
-    article = replace(article, signature=minhash(article.text))
-    return Observed(status="extracted", article=article, raw_compressed=compressed, **base)  # type: ignore[arg-type]
+    derived = None
+    if prior is None or article.content_hash != prior.content_hash:
+        # Made here, in the worker, so ingest and reprocess both land it with the version.
+        derived = derive(article)
+    return Observed(
+        status="extracted", article=article, raw_compressed=compressed, derived=derived, **base
+    )  # type: ignore[arg-type]
+
+
+def derive(article: Article) -> Derived:
+    """The near-duplicate signature and search terms of a new version."""
+    counts = index_terms(article.title, article.text)
+    return Derived(minhash(article.text), tuple(counts), tuple(counts.values()))
+
+
+def already_processed(prior: Prior | None, digest: str, options: ProcessOptions) -> bool:
+    """True when this pipeline already turned these exact bytes into the document's version."""
+    return bool(
+        prior and prior.raw_hash == digest and prior.pipeline_version == options.pipeline_version
+    )
+
+
+def skip_if_processed(
+    payload: Payload, prior: Prior | None, options: ProcessOptions
+) -> Observed | None:
+    """The observation for bytes this pipeline already processed, or None when there is work.
+
+    Cheap (a hash), so callers use it before handing a payload to a worker process.
+    """
+    if prior is None or not already_processed(prior, raw_hash(payload.body), options):
+        return None
+    return process(payload, prior, options)
 
 
 def observe(result: Failure | NotModified) -> Observed:

@@ -9,6 +9,7 @@ is the normalised result, a `Failure` says why a document went no further.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -99,7 +100,13 @@ class Decoded:
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """What extraction found in a page, before normalisation. Fields are raw strings."""
+    """What extraction found in a page, before normalisation. Fields are raw strings.
+
+    The metadata fields are what the markup declares outright (<meta> tags, <title>).
+    `infer` computes what trafilatura infers besides (htmldate, bylines, headings): it
+    costs as much as a third of extraction, so normalisation calls it only for fields
+    that the text and the declarations leave empty.
+    """
 
     text: str
     title: str | None = None
@@ -108,6 +115,7 @@ class Extracted:
     publisher: str | None = None
     language: str | None = None
     is_html: bool = True
+    infer: Callable[[], Extracted] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +133,6 @@ class Article:
     source_script: str  # hans, hant or mixed
     charset: str | None
     flags: tuple[str, ...] = field(default=())
-    # MinHash over the text (tasks/signature.py); derived, so not part of equality or as_json.
-    signature: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -152,6 +158,15 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Derived:
+    """What downstream features derive from a new version's text, computed where it is made."""
+
+    signature: tuple[int, ...]  # MinHash over the text (tasks/signature.py)
+    terms: tuple[str, ...]  # search terms (tasks/segment.py) …
+    counts: tuple[int, ...]  # … and how often each occurs
+
+
+@dataclass(frozen=True, slots=True)
 class Observed:
     """One attempt at one document, as landing needs it."""
 
@@ -170,6 +185,7 @@ class Observed:
     raw_size: int | None = None
     raw_compressed: bytes | None = None  # set only when the raw bytes may be new to the store
     elapsed_ms: float = 0.0
+    derived: Derived | None = None  # only when the text differs from the latest version's
 
 
 def raw_hash(body: bytes) -> str:

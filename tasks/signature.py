@@ -6,8 +6,8 @@ same story on another site or in the other script" from "a page quoting one
 paragraph" with a wider margin, and its estimate is a Jaccard similarity a
 person can reason about ("60% of the 4-character runs are shared").
 
-The text is folded before shingling (NFKC, lower case, punctuation and spaces
-dropped) so that full-width versus half-width punctuation, paragraph breaks and
+The text is folded before shingling (tasks/fold.py: lower case, NFKC where it
+matters; punctuation and spaces dropped) so that full-width versus half-width punctuation, paragraph breaks and
 indentation never make two copies of a story look different. Signatures are
 stored, so everything that decides their values is named in SCHEME: change any
 of it and bump the name, and `reprocess` recomputes them.
@@ -16,9 +16,10 @@ of it and bump the name, and `reprocess` recomputes them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from typing import TYPE_CHECKING
+
+from tasks.fold import fold
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,7 +28,7 @@ SHINGLE = 4  # characters per shingle
 PERMUTATIONS = 128
 SEED = 1
 # datasketch >= 2's 32-bit affine permutations, seeded from numpy's frozen RandomState stream.
-SCHEME = f"minhash-affine32-k{SHINGLE}-p{PERMUTATIONS}-s{SEED}"
+SCHEME = f"minhash-affine32-k{SHINGLE}-p{PERMUTATIONS}-s{SEED}-f2"  # f2: tasks/fold.py
 # The LSH banding over these signatures lives with the story_clusters SQL
 # (warehouse/migrations/003_downstream.sql): 32 bands of 4 positions.
 
@@ -36,8 +37,8 @@ _MULTIPLIER = 1_000_003
 
 
 def signature_text(text: str) -> str:
-    """The text as signatures see it: NFKC-folded, lower case, letters and digits only."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+    """The text as signatures see it: folded (tasks/fold.py), letters and digits only."""
+    return _DROP.sub("", fold(text))
 
 
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
@@ -57,34 +58,47 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     return np.unique(folded.astype(np.uint32))
 
 
+# datasketch's MurmurHash3 fmix32 constants: its affine32 scheme pre-mixes every input with them.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+# Rows of the (shingles x permutations) matrix per step: about 1 MB of uint32, cache-sized.
+_CHUNK = 2048
+
+
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 multipliers and offsets for PERMUTATIONS and SEED, as uint32."""
+    import numpy as np
     from datasketch import MinHash
 
-    probe = MinHash(num_perm=PERMUTATIONS, seed=SEED, scheme="affine32")
-    return probe.permutations
-
-
-def _identity(value: int) -> int:
-    return int(value)
+    a, b = MinHash(num_perm=PERMUTATIONS, seed=SEED, scheme="affine32").permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
 
 
 def minhash(text: str) -> tuple[int, ...]:
-    """The MinHash signature of an article text; empty when it has no letters or digits."""
-    from datasketch import MinHash
+    """The MinHash signature of an article text; empty when it has no letters or digits.
+
+    The values are datasketch's `MinHash(scheme="affine32")` over the shingle hashes,
+    computed here in numpy directly: datasketch hashes its input one Python call per
+    shingle, which cost 20 ms on a 10,000-character article (tests/test_signature.py
+    checks both give the same values).
+    """
+    import numpy as np
 
     hashes = shingle_hashes(signature_text(text))
     if hashes.size == 0:
         return ()
-    sketch = MinHash(
-        num_perm=PERMUTATIONS,
-        seed=SEED,
-        hashfunc=_identity,
-        scheme="affine32",
-        permutations=_permutations(),
-    )
-    sketch.update_batch(hashes.tolist())
-    return tuple(int(v) for v in sketch.hashvalues)
+    a, b = _permutations()
+    s1, m1, s2, m2, s3 = _FMIX32
+    with np.errstate(over="ignore"):  # uint32 wraparound is the modulo 2^32 the scheme uses
+        h = hashes ^ (hashes >> np.uint32(s1))
+        h = h * np.uint32(m1)
+        h = h ^ (h >> np.uint32(s2))
+        h = h * np.uint32(m2)
+        h = (h ^ (h >> np.uint32(s3))).reshape(-1, 1)
+        low = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
+        for start in range(0, len(h), _CHUNK):
+            np.minimum(low, (h[start : start + _CHUNK] * a + b).min(axis=0), out=low)
+    return tuple(low.tolist())
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:

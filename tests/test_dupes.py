@@ -53,6 +53,17 @@ def test_different_stories_score_far_below_the_default() -> None:
                 assert similarity(signed[a], signed[b]) < 0.15, (a, b)
 
 
+def test_signature_equals_datasketch_affine32_minhash(seeds: dict[str, str]) -> None:
+    from datasketch import MinHash
+
+    from tasks.signature import PERMUTATIONS, SEED, shingle_hashes, signature_text
+
+    for text in seeds.values():
+        reference = MinHash(num_perm=PERMUTATIONS, seed=SEED, hashfunc=int, scheme="affine32")
+        reference.update_batch(shingle_hashes(signature_text(text)).tolist())
+        assert minhash(text) == tuple(int(v) for v in reference.hashvalues)
+
+
 def test_signature_ignores_punctuation_width_and_layout() -> None:
     text = "省直机关各级党组织,深入贯彻重要指示精神。\n第二段落:继续报道(完)"
     relaid = "  省直机关各级党组织，深入贯彻重要指示精神。第二段落：继续报道（完）\n\n"

@@ -120,6 +120,31 @@ def test_index_follows_new_versions_after_each_run(corpus: Path) -> None:
     assert refresh_index(path) == 0  # nothing left for the next run to index
 
 
+def test_a_new_version_is_searchable_as_soon_as_its_batch_lands(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tasks.identity import file_locator
+    from tasks.load import load_file
+    from tasks.process import ProcessOptions, process
+    from tasks.records import Payload
+    from tasks.version import pipeline_version
+    from warehouse.land import RunInfo, land
+
+    page = tmp_path / "a.txt"
+    page.write_text(
+        "秋粮收购进度过半\n各地粮食部门积极组织收购，同时抓好疫情防控。", encoding="utf-8"
+    )
+    payload = load_file(file_locator("docs", tmp_path, page), 10**6)
+    assert isinstance(payload, Payload)
+    observed = process(payload, None, ProcessOptions(pipeline_version()))
+    assert observed.derived is not None and "疫情" in observed.derived.terms
+    path = tmp_path / "warehouse.duckdb"
+    run = RunInfo("run", "ingest", datetime.now(UTC), pipeline_version())
+    land(path, run, [observed])
+    # No end-of-run refresh: the index entry came with the version, in its transaction.
+    assert [h.locator for h in search(path, "疫情防控").hits] == ["docs:a.txt"]
+
+
 def test_search_cli_highlights_and_prints_json(corpus: Path) -> None:
     warehouse = str(corpus / "warehouse.duckdb")
     result = run_cli("search", "疫情防控", "--limit", "2", "--warehouse", warehouse)

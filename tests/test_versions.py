@@ -96,3 +96,28 @@ def test_unchanged_bytes_skip_extraction_but_are_still_observed(tmp_path: Path) 
     )
     assert [r[0] for r in rows] == ["new", "unchanged"]
     assert rows[0][1] == rows[1][1] and rows[1][2] is not None
+
+
+def test_unchanged_bytes_never_start_an_extraction_worker(tmp_path: Path) -> None:
+    from tasks.batch import Extractor
+    from tasks.identity import file_locator
+    from tasks.load import load_file
+    from tasks.process import ProcessOptions
+    from tasks.records import Payload, Prior, raw_hash
+    from tasks.version import pipeline_version
+
+    page = tmp_path / "a.txt"
+    page.write_text(ARTICLE_A, encoding="utf-8")
+    payload = load_file(file_locator("docs", tmp_path, page), 10**6)
+    assert isinstance(payload, Payload)
+    options = ProcessOptions(pipeline_version())
+    prior = Prior(
+        version=1, raw_hash=raw_hash(payload.body), pipeline_version=options.pipeline_version
+    )
+    extractor = Extractor(1, options)
+    try:
+        [observed] = extractor.run([(payload, prior)])
+        assert observed.status == "raw_unchanged"
+        assert extractor._pool is None  # settled in this process: no worker was started
+    finally:
+        extractor.close()

@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.records import Observed, Prior
+from tasks.segment import segmenter
 from tasks.signature import SCHEME as SIGNATURE_SCHEME
 from warehouse.connection import LockPolicy, connection
 
@@ -63,6 +64,8 @@ BATCH_SCHEMA = pa.schema(
         ("flag_details", pa.list_(_STR)),
         ("declared_charset", _STR),
         ("signature", pa.list_(pa.uint32())),
+        ("terms", pa.list_(_STR)),
+        ("term_counts", pa.list_(pa.int32())),
     ]
 )
 RAW_SCHEMA = pa.schema([("raw_hash", _STR), ("size", pa.int32()), ("content", pa.binary())])
@@ -148,7 +151,28 @@ FROM landing
 WHERE outcome IN ('new', 'changed') AND signature IS NOT NULL
 """
 
+_ANY_CHANGED = "SELECT count(*) FROM landing WHERE outcome = 'changed' AND terms IS NOT NULL"
+
 _ALREADY_LANDED = "SELECT count(*) FROM landed_batches WHERE batch_id = ?"
+
+# A new version's search entry lands with it. A changed document's old entry goes first;
+# deleting scans the term table, so it runs only for batches with changed documents.
+_UNINDEX_CHANGED = (
+    """DELETE FROM search_terms WHERE document_id IN
+       (SELECT document_id FROM landing WHERE outcome = 'changed' AND terms IS NOT NULL)""",
+    """DELETE FROM search_docs WHERE document_id IN
+       (SELECT document_id FROM landing WHERE outcome = 'changed' AND terms IS NOT NULL)""",
+)
+_INDEX_DOCS = """
+INSERT INTO search_docs
+SELECT document_id, coalesce(prev_version, 0) + 1, ?, coalesce(list_sum(term_counts), 0)
+FROM landing WHERE outcome IN ('new', 'changed') AND terms IS NOT NULL
+"""
+_INDEX_TERMS = """
+INSERT INTO search_terms
+SELECT unnest(terms), document_id, unnest(term_counts)
+FROM landing WHERE outcome IN ('new', 'changed') AND terms IS NOT NULL
+"""
 
 _INSERT_BATCH = """
 INSERT INTO landed_batches
@@ -353,6 +377,11 @@ def land_tables(
         conn.execute(_LANDING)
         conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
         conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
+        if conn.execute(_ANY_CHANGED).fetchall()[0][0]:
+            for statement in _UNINDEX_CHANGED:
+                conn.execute(statement)
+        conn.execute(_INDEX_DOCS, [segmenter()])
+        conn.execute(_INDEX_TERMS)
         conn.execute(
             _INSERT_OBSERVATIONS,
             {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
@@ -393,7 +422,7 @@ def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.
     cols: dict[str, list] = {name: [] for name in BATCH_SCHEMA.names}
     raw_cols: dict[str, list] = {name: [] for name in RAW_SCHEMA.names}
     for o in observed:
-        loc, art, fail = o.locator, o.article, o.failure
+        loc, art, fail, derived = o.locator, o.article, o.failure, o.derived
         discover_failure = fail is not None and fail.stage == "discover"
         p = prior.get(loc.document_id)
         values = {
@@ -430,7 +459,9 @@ def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.
             "flags": [f.split(":", 1)[0] for f in art.flags] if art else None,
             "flag_details": list(art.flags) if art else None,
             "declared_charset": o.declared_charset,
-            "signature": list(art.signature) if art else None,
+            "signature": list(derived.signature) if derived else None,
+            "terms": list(derived.terms) if derived else None,
+            "term_counts": list(derived.counts) if derived else None,
         }
         for name, value in values.items():
             cols[name].append(value)

@@ -36,6 +36,7 @@ from tasks.normalise.labels import (
 from tasks.normalise.punctuation import fullwidth_punctuation
 from tasks.normalise.script import to_simplified
 from tasks.normalise.whitespace import tidy_lines
+from tasks.records import Extracted
 
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 # Where a labelled value ends: a closing bracket, a separator, a date.
@@ -132,10 +133,18 @@ def _bylines_in_body(draft: Draft) -> None:
 
 
 def _from_markup(draft: Draft) -> None:
-    """Fields the text left empty, from what the page's markup declares, checked like text."""
+    """Fields the text left empty: what the markup declares, then what it suggests."""
     page = draft.extracted
     if page is None:
         return
+    _fill_from(draft, page)
+    still_empty = None in (draft.title, draft.published, draft.publisher) or not draft.authors
+    if still_empty and page.infer is not None:
+        _fill_from(draft, page.infer())
+
+
+def _fill_from(draft: Draft, page: Extracted) -> None:
+    """Fill empty fields from one markup reading, with the checks the text's values get."""
     if draft.title is None and page.title:
         draft.title = _markup_title(_clean(page.title))
     if draft.published is None and page.published:
