@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -25,6 +26,28 @@ from warehouse.dupes import sign_missing
 from warehouse.land import Landed, RunInfo
 from warehouse.lander import Drained, Lander
 from warehouse.search import refresh_index
+
+T = TypeVar("T")
+
+
+class Handoff(Generic[T]):
+    """A batch passed out of a task: Prefect neither walks it nor keeps it.
+
+    Prefect walks every element of a task's result looking for futures (2.4 s for one
+    batch's search terms, measured), and the flow keeps every task's final state, with
+    its result, until the flow ends: 1.7 GB more at 20,000 documents than at 2,000,
+    measured. A Handoff is opaque to the walk, and `take()` empties it.
+    """
+
+    def __init__(self, value: T):
+        self._value: T | None = value
+
+    def take(self) -> T:
+        """The value, once; the Handoff Prefect keeps is empty afterwards."""
+        value, self._value = self._value, None
+        if value is None:
+            raise RuntimeError("this batch was already taken")
+        return value
 
 
 def _locked(task, task_run, state) -> bool:

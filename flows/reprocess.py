@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.lifecycle import land_and_count, recorded_run
+from flows.lifecycle import Handoff, land_and_count, recorded_run
 from flows.report import RunReport
 from tasks.batch import Extractor
 from tasks.process import ProcessOptions, observe
@@ -42,7 +42,7 @@ from warehouse.reprocess import select_stored, stored_content
 @task(name="reprocess-batch", cache_policy=NO_CACHE)
 def reprocess_batch(
     extractor: Extractor, batch: list[StoredRef], lander: Lander, force: bool
-) -> quote[tuple[list[Observed], dict[str, Prior]]]:
+) -> Handoff[tuple[list[Observed], dict[str, Prior]]]:
     """Read one batch's stored payloads and what is known of them; extract and normalise again."""
     known = lander.known([ref.document_id for ref in batch]) or {}
     content = stored_content(lander.path, [ref.raw_hash for ref in batch])
@@ -59,7 +59,7 @@ def reprocess_batch(
             prior = replace(prior, pipeline_version=None)  # never "already processed"
         pending.append((payload, prior))
     observed.extend(extractor.run(pending))
-    return quote((observed, known))  # unwalked by Prefect, as in ingest's process_batch
+    return Handoff((observed, known))  # as in ingest's process_batch
 
 
 @flow(name="reprocess", log_prints=False)
@@ -136,7 +136,7 @@ def run_reprocess(
                 batch = selection.todo[start : start + settings.batch_size]
                 observed, known = reprocess_batch(
                     extractor, quote(batch), lander, settings.force
-                ).unquote()
+                ).take()
                 land_and_count(lander, observed, known, summary, report, submitted, started)
         finally:
             extractor.close()
