@@ -158,3 +158,19 @@ def test_sources_file_with_web_sources_is_accepted(
     )
     result = run_cli("run", "--json", cwd=tmp_path, env={"PREFECT_API_URL": prefect_api})
     assert json.loads(result.stdout)["new"] == 1
+
+
+def test_in_process_runs_wait_longer_for_prefects_temporary_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prefect reads its settings at import; ours must still reach the flow that runs."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as startup
+
+    from flows.cli.inprocess import QUIET_EPHEMERAL, in_process
+
+    for key in ("PREFECT_API_URL", *QUIET_EPHEMERAL):
+        monkeypatch.setenv(key, "")  # so teardown restores the environment in_process changes
+        monkeypatch.delenv(key)
+    seen = in_process("probe", lambda: {"timeout": startup.value()})
+    want = int(QUIET_EPHEMERAL["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+    assert seen == {"timeout": want}

@@ -40,15 +40,23 @@ def add_flow_options(p: argparse.ArgumentParser, batch_size_default: int | None 
 
 def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str, object]:
     """Run a flow here, starting Prefect's temporary API unless PREFECT_API_URL names a server."""
+    from prefect.settings import temporary_settings
+
+    ephemeral = {}
     if not os.environ.get("PREFECT_API_URL"):
-        for key, value in QUIET_EPHEMERAL.items():
-            os.environ.setdefault(key, value)
+        # Prefect read its settings when it was imported: set ours in a settings context
+        # (for this process) and in the environment (for the server's subprocess). A value
+        # the user set in the environment wins.
+        ephemeral = {
+            key: os.environ.setdefault(key, value) for key, value in QUIET_EPHEMERAL.items()
+        }
         err_console().print(
             "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
             "this takes a few seconds…"
         )
     try:
-        return run_flow()
+        with temporary_settings(updates=ephemeral):
+            return run_flow()
     except Exception as exc:
         raise CliError(f"the {name} run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
 
