@@ -175,7 +175,8 @@ def _refresh(warehouse: Path) -> None:
         logger.warning("Search index not brought up to date (%s); the next run will.", exc)
         return
     logger.info(
-        "Indexed %d article(s) for search and signed %d version(s) in %.2f s",
+        "Caught up %d article(s) missing from the search index and %d version(s) "
+        "without a signature in %.2f s (new versions land indexed and signed)",
         indexed,
         signed,
         time.monotonic() - started,
