@@ -76,19 +76,7 @@ def page_article(
 def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> Observed:
     """Process one payload into what landing needs; a bad page becomes a failed observation."""
     digest = raw_hash(payload.body)
-    base = dict(
-        locator=payload.locator,
-        observed_at=payload.fetched_at,
-        http_status=payload.http_status,
-        final_url=payload.final_url,
-        etag=payload.etag,
-        last_modified=payload.last_modified,
-        media_type=payload.media_type,
-        declared_charset=payload.declared_charset,
-        raw_hash=digest,
-        raw_size=len(payload.body),
-        elapsed_ms=payload.elapsed_ms,
-    )
+    base = _observed(payload, digest)
     if already_processed(prior, digest, options):
         return Observed(status="raw_unchanged", **base)  # type: ignore[arg-type]
     compressed = None
@@ -136,9 +124,29 @@ def skip_if_processed(
 
     Cheap (a hash), so callers use it before handing a payload to a worker process.
     """
-    if prior is None or not already_processed(prior, raw_hash(payload.body), options):
+    if prior is None:
         return None
-    return process(payload, prior, options)
+    digest = raw_hash(payload.body)
+    if not already_processed(prior, digest, options):
+        return None
+    return Observed(status="raw_unchanged", **_observed(payload, digest))  # type: ignore[arg-type]
+
+
+def _observed(payload: Payload, digest: str) -> dict[str, object]:
+    """The fields of an observation that come from the payload itself."""
+    return dict(
+        locator=payload.locator,
+        observed_at=payload.fetched_at,
+        http_status=payload.http_status,
+        final_url=payload.final_url,
+        etag=payload.etag,
+        last_modified=payload.last_modified,
+        media_type=payload.media_type,
+        declared_charset=payload.declared_charset,
+        raw_hash=digest,
+        raw_size=len(payload.body),
+        elapsed_ms=payload.elapsed_ms,
+    )
 
 
 def observe(result: Failure | NotModified) -> Observed:
