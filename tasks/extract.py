@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -113,25 +114,77 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         author=_clean(declared.get("author")),
         publisher=_clean(declared.get("publisher")),
         is_html=True,
-        infer=(lambda: inferred_metadata(tree, url, text)) if tree is not None else None,
+        infer=(lambda wanted: inferred_metadata(tree, html, url, text, wanted))
+        if tree is not None
+        else None,
     )
 
 
-def inferred_metadata(tree, url: str | None, text: str) -> Extracted:
-    """What trafilatura infers from the markup: title, date (htmldate), author, site name."""
-    from trafilatura.metadata import extract_metadata
+INFERABLE = frozenset({"title", "published", "author", "publisher"})
+_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+
+
+def inferred_metadata(
+    tree, html: str, url: str | None, text: str, wanted: frozenset[str] = INFERABLE
+) -> Extracted:
+    """What trafilatura infers from the markup for the `wanted` fields: title, date, author, site.
+
+    trafilatura's `extract_metadata`, step for step, but only for the fields asked for and
+    without the categories, tags and licence nobody reads: the author search alone copies
+    and prunes the whole tree (2 ms of a 3.7 ms call on a 30 KB page), and is now made only
+    when the page's markup holds a word the author XPaths look for.
+    """
+    from htmldate import find_date
+    from trafilatura import metadata as tm
 
     _quiet_extractor_logs()
-    doc = extract_metadata(tree, url, {"extensive_search": False, "original_date": True})
+    doc = tm.examine_meta(tree)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    with contextlib.suppress(Exception):  # as extract_metadata: JSON-LD parsing has bugs
+        doc = tm.extract_meta_json(tree, doc)
+    if "title" in wanted and not doc.title:
+        doc.title = tm.extract_title(tree)
+    if "author" in wanted and not doc.author and _may_name_author(html):
+        doc.author = tm.extract_author(tree)
+    if "published" in wanted or "publisher" in wanted:
+        doc.url = doc.url or tm.extract_url(tree, url)
+    if "published" in wanted:
+        doc.date = find_date(tree, url=doc.url, **_DATE_SEARCH)
+    if "publisher" in wanted:
+        if not doc.sitename:
+            doc.sitename = tm.extract_sitename(tree)
+        if doc.sitename:
+            doc.sitename = doc.sitename.lstrip("@")
+            if "." not in doc.sitename and doc.sitename and not doc.sitename[0].isupper():
+                doc.sitename = doc.sitename.title()
+        elif doc.url and (match := tm.META_URL.match(doc.url)):
+            doc.sitename = match[1]
+    doc.clean_and_trim()
     return Extracted(
         text=text,
-        title=_clean(doc.title),
-        published=_clean(doc.date),
-        author=_clean(doc.author),
-        publisher=_clean(doc.sitename),
+        title=_clean(doc.title) if "title" in wanted else None,
+        published=_clean(doc.date) if "published" in wanted else None,
+        author=_clean(doc.author) if "author" in wanted else None,
+        publisher=_clean(doc.sitename) if "publisher" in wanted else None,
         language=_clean(doc.language),
         is_html=True,
     )
+
+
+# Every name, class, id or attribute value trafilatura's AUTHOR_XPATHS can match contains
+# one of these words (case aside). A page whose markup has none cannot yield an author there,
+# so the search, which costs 1.5 ms even when it finds nothing, is skipped. Markup that spells
+# an attribute value with character references (class="&#97;uthor") would slip past.
+_AUTHOR_WORDS = (
+    "author", "byl", "bbl", "username", "channel-name", "zuozhe", "bianji", "xiaobian",
+    "submitted-by", "posted-by", "journalist-name", "screenname", "writer", "<rel",
+)  # fmt: skip
+
+
+def _may_name_author(html: str) -> bool:
+    lowered = html.lower()  # substring tests beat one case-blind regex tenfold here
+    return any(word in lowered for word in _AUTHOR_WORDS)
 
 
 def _clean(value: str | None) -> str | None:

@@ -103,9 +103,10 @@ class Extracted:
     """What extraction found in a page, before normalisation. Fields are raw strings.
 
     The metadata fields are what the markup declares outright (<meta> tags, <title>).
-    `infer` computes what trafilatura infers besides (htmldate, bylines, headings): it
-    costs as much as a third of extraction, so normalisation calls it only for fields
-    that the text and the declarations leave empty.
+    `infer(fields)` computes what trafilatura infers besides (htmldate, bylines, headings)
+    for the named fields (title, published, author, publisher): it costs as much as a third
+    of extraction, so normalisation calls it only for the fields that the text and the
+    declarations leave empty.
     """
 
     text: str
@@ -115,7 +116,9 @@ class Extracted:
     publisher: str | None = None
     language: str | None = None
     is_html: bool = True
-    infer: Callable[[], Extracted] | None = field(default=None, compare=False, repr=False)
+    infer: Callable[[frozenset[str]], Extracted] | None = field(
+        default=None, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,9 +138,18 @@ def _from_markup(draft: Draft) -> None:
     if page is None:
         return
     _fill_from(draft, page)
-    still_empty = None in (draft.title, draft.published, draft.publisher) or not draft.authors
-    if still_empty and page.infer is not None:
-        _fill_from(draft, page.infer())
+    empty = {
+        name
+        for name, value in (
+            ("title", draft.title),
+            ("published", draft.published),
+            ("publisher", draft.publisher),
+            ("author", draft.authors),
+        )
+        if not value
+    }
+    if empty and page.infer is not None:
+        _fill_from(draft, page.infer(frozenset(empty)))
 
 
 def _fill_from(draft: Draft, page: Extracted) -> None:

@@ -130,3 +130,47 @@ def test_date_helpers_reject_impossible_dates() -> None:
     assert find_date("2022-13-01") is None
     assert date_only("2022-07-20 ") == "2022-07-20"
     assert date_only("2022-07-20来源:网") is None
+
+
+# Pages that exercise every branch of the markup reading: bylines in classes, ids and
+# itemprops, an <author> element, dates in markup and URL, site names in og tags or not.
+INFERENCE_PAGES = [
+    "<html><head><title>市交通局召开部署会_新闻中心</title></head><body>"
+    '<div class="author">记者 王小明</div><p>{body}</p></body></html>',
+    '<html><head><title>部署会</title><meta property="og:site_name" content="@gov"></head>'
+    '<body><span itemprop="author">李小华</span><time datetime="2022-07-05">7月5日</time>'
+    "<h1>市交通局召开部署会</h1><p>{body}</p></body></html>",
+    '<html><head><title>部署会 | 人民网</title></head><body><p class="byline">By Zhang San</p>'
+    '<div id="zuozhe">赵六</div><p>{body}</p><div class="footer">2021-10-21</div></body></html>',
+    "<html><head></head><body><author>周小七 记者</author><h2>小标题</h2><p>{body}</p></body></html>",
+    "<html><head><title>无署名</title></head><body><h1>标题一</h1><h1>标题二</h1>"
+    "<p>{body}</p><p>发布时间：2022-09-16</p></body></html>",
+]
+
+
+@pytest.mark.parametrize("template", INFERENCE_PAGES)
+@pytest.mark.parametrize(
+    "url", [None, "https://www.gov.cn/xinwen/2022-07/05/content_1.htm"], ids=["no-url", "url"]
+)
+def test_markup_inference_matches_trafilaturas_own_reading(template: str, url: str | None) -> None:
+    """Asking for some fields gives what trafilatura's full extract_metadata gives for them."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from tasks.extract import INFERABLE, _clean, inferred_metadata
+
+    html = template.format(body=BODY)
+    full = extract_metadata(
+        load_html(html), url, {"extensive_search": False, "original_date": True}
+    )
+    expected = {
+        "title": _clean(full.title),
+        "published": _clean(full.date),
+        "author": _clean(full.author),
+        "publisher": _clean(full.sitename),
+    }
+    assert any(expected.values())
+    for wanted in [INFERABLE, *(frozenset({name}) for name in INFERABLE)]:
+        got = inferred_metadata(load_html(html), html, url, BODY, wanted)
+        for name, value in expected.items():
+            assert getattr(got, name) == (value if name in wanted else None), (name, wanted)
