@@ -85,7 +85,7 @@ def part_one(root: Path, count: int) -> None:
     start = time.perf_counter()
     texts = [trafilatura.extract(p.decode("utf-8")) or "" for p in pages]
     bare = time.perf_counter() - start
-    minhash(texts[0])  # loads numpy and datasketch once, as a worker does
+    minhash(texts[0])  # loads numpy and draws the permutations once, as a run does
     start = time.perf_counter()
     for text in texts:
         minhash(text)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import deque
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.lifecycle import Handoff, land_and_count, recorded_run
+from flows.lifecycle import Handoff, land_in_order, recorded_run
 from flows.report import RunReport
 from tasks.batch import Item, Runner
 from tasks.process import ProcessOptions
@@ -105,18 +103,12 @@ def run_ingest(settings: Settings) -> dict[str, object]:
         recorded_run(settings.warehouse, run, summary, report, settings.lock_timeout) as lander,
         Runner(settings, ProcessOptions(run.pipeline_version)) as runner,
     ):
-        inflight: deque[tuple[PrefectFuture, float]] = deque()
-
-        def land_next() -> None:
-            future, submitted = inflight.popleft()
-            observed, known = future.result().take()
-            land_and_count(lander, observed, known, summary, report, submitted, started)
-
-        for batch in runner.batches():
-            inflight.append((process_batch.submit(runner, quote(batch), lander), time.monotonic()))
-            # Keep the extractor busy with the next batch while this one lands.
-            while len(inflight) > settings.workers:
-                land_next()
-        while inflight:
-            land_next()
+        land_in_order(
+            (process_batch.submit(runner, quote(batch), lander) for batch in runner.batches()),
+            settings.workers + 1,
+            lander,
+            summary,
+            report,
+            started,
+        )
     return summary.as_dict()

@@ -9,16 +9,19 @@ lives here once.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Generic, TypeVar
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
 from flows.report import RunReport
+from tasks.process import with_derived
 from tasks.records import Observed, Prior
 from tasks.summary import LABELS, OUTCOMES, RunSummary
 from warehouse.connection import WarehouseLocked
@@ -59,8 +62,8 @@ def _locked(task, task_run, state) -> bool:
 def land_batch(
     lander: Lander, observed: list[Observed], known: dict[str, Prior]
 ) -> tuple[Landed, Drained]:
-    """Land one processed batch in one transaction, or spool it while the warehouse is locked."""
-    return lander.land(observed, known)
+    """Sign and index the batch's new texts, then land it in one transaction (or spool it)."""
+    return lander.land(with_derived(observed, known), known)
 
 
 @task(
@@ -118,6 +121,37 @@ def recorded_run(
         ", ".join(f"{summary.outcomes.get(k, 0)} {LABELS[k]}" for k in OUTCOMES),
         f" ({reasons})" if reasons else "",
     )
+
+
+def land_in_order(
+    batches: Iterable[PrefectFuture],
+    ahead: int,
+    lander: Lander,
+    summary: RunSummary,
+    report: RunReport,
+    run_started: float,
+) -> None:
+    """Land each submitted batch, in order, while up to `ahead` later ones are processed.
+
+    `batches` submits a processing task each time it is advanced, so no more than
+    `ahead` + 1 batches are held at once. Landing a batch (which also signs and indexes
+    it) takes the flow's own process a while; the batches ahead keep the extraction
+    workers busy meanwhile, one more than there are workers so that the next batch is
+    loaded and waiting when the workers finish theirs.
+    """
+    inflight: deque[tuple[PrefectFuture, float]] = deque()
+
+    def land_next() -> None:
+        future, submitted = inflight.popleft()
+        observed, known = future.result().take()
+        land_and_count(lander, observed, known, summary, report, submitted, run_started)
+
+    for future in batches:
+        inflight.append((future, time.monotonic()))
+        while len(inflight) > ahead:
+            land_next()
+    while inflight:
+        land_next()
 
 
 def land_and_count(

@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.lifecycle import Handoff, land_and_count, recorded_run
+from flows.lifecycle import Handoff, land_in_order, recorded_run
 from flows.report import RunReport
 from tasks.batch import Extractor
 from tasks.process import ProcessOptions, observe
@@ -131,13 +131,22 @@ def run_reprocess(
     extractor = Extractor(settings.workers, options, settings.extract_timeout)
     with recorded_run(settings.warehouse, run, summary, report, settings.lock_timeout) as lander:
         try:
-            for start in range(0, total, settings.batch_size):
-                submitted = time.monotonic()
-                batch = selection.todo[start : start + settings.batch_size]
-                observed, known = reprocess_batch(
-                    extractor, quote(batch), lander, settings.force
-                ).take()
-                land_and_count(lander, observed, known, summary, report, submitted, started)
+            land_in_order(
+                (
+                    reprocess_batch.submit(
+                        extractor,
+                        quote(selection.todo[start : start + settings.batch_size]),
+                        lander,
+                        settings.force,
+                    )
+                    for start in range(0, total, settings.batch_size)
+                ),
+                settings.workers + 1,
+                lander,
+                summary,
+                report,
+                started,
+            )
         finally:
             extractor.close()
     return {**summary.as_dict(), "already_current": selection.current}

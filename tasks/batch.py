@@ -6,9 +6,11 @@ workers, so flows only decide what to run and when. Nothing here knows Prefect.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 
 from tasks.discover import discover
 from tasks.fetch import Fetcher
@@ -137,11 +139,17 @@ class Runner:
 
 
 class Extractor:
-    """Runs `process` over payloads in worker processes, each document within a time limit."""
+    """Runs `process` over payloads in worker processes, each document within a time limit.
+
+    Signing and indexing new texts (a third of a worker's time per page) is left to the
+    flow's own process, which does it as each batch lands while the workers go on with
+    the next, when the machine has a core the workers do not use. With a worker on every
+    core the workers do it, since the flow's process would make it a queue of one.
+    """
 
     def __init__(self, workers: int, options: ProcessOptions, time_limit: float = 60.0):
         self.workers = workers
-        self.options = options
+        self.options = replace(options, derive=workers >= usable_cores())
         self.time_limit = time_limit
         self._pool: WorkerPool[tuple[Payload, Prior | None], Observed] | None = None
 
@@ -176,6 +184,14 @@ class Extractor:
         return out
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS says, else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _lost(payload: Payload, lost: Lost) -> Observed:
     size = f"{len(payload.body):,}-byte page"
     if lost.reason == "timeout":
@@ -203,17 +219,19 @@ def _process_one(item: tuple[Payload, Prior | None]) -> Observed:
 
 
 def _warm_up(options: ProcessOptions) -> None:
-    """Load the extractor, converters, segmenter and signature tables once per worker process."""
+    """Load the extractor and converters, and the segmenter and signatures if used, once."""
     import trafilatura  # noqa: F401
 
     from tasks.charset import common_han
     from tasks.normalise.script import _script_patterns, converter
-    from tasks.segment import index_terms
-    from tasks.signature import minhash
 
     _OPTIONS[:] = [options]
     common_han()
     converter()
     _script_patterns()
-    index_terms(None, "预热分词词典")  # loads the segmenter's dictionary
-    minhash("预热签名排列表")  # builds the permutation tables
+    if options.derive:
+        from tasks.segment import index_terms
+        from tasks.signature import minhash
+
+        index_terms(None, "预热分词词典")  # loads the segmenter's dictionary
+        minhash("预热签名排列表")  # draws the permutations

@@ -8,7 +8,8 @@ bookkeeping landing needs.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from tasks.charset import UndecodableError, decode
@@ -42,6 +43,7 @@ class ProcessOptions:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     compress_level: int = 3
     skip_steps: frozenset[str] = frozenset()  # normalisation steps left out (see normalise())
+    derive: bool = True  # sign and index new texts here; else landing does (with_derived)
 
 
 def page_article(
@@ -96,8 +98,7 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
         failure = rejection.failure(payload.locator, payload.http_status, payload.final_url)
         return Observed(status="failed", failure=failure, raw_compressed=compressed, **base)  # type: ignore[arg-type]
     derived = None
-    if prior is None or article.content_hash != prior.content_hash:
-        # Made here, in the worker, so ingest and reprocess both land it with the version.
+    if options.derive and (prior is None or article.content_hash != prior.content_hash):
         derived = derive(article)
     return Observed(
         status="extracted", article=article, raw_compressed=compressed, derived=derived, **base
@@ -108,6 +109,25 @@ def derive(article: Article) -> Derived:
     """The near-duplicate signature and search terms of a new version."""
     counts = index_terms(article.title, article.text)
     return Derived(minhash(article.text), tuple(counts), tuple(counts.values()))
+
+
+def with_derived(observed: Sequence[Observed], known: dict[str, Prior]) -> list[Observed]:
+    """The batch with signature and search terms added to every text that may be a new version.
+
+    A text equal to the document's latest version gets none: it lands as `unchanged`.
+    Texts the workers already signed are left as they are (see Extractor).
+    """
+    out = []
+    for o in observed:
+        prior = known.get(o.locator.document_id)
+        if (
+            o.article is not None
+            and o.derived is None
+            and (prior is None or prior.content_hash != o.article.content_hash)
+        ):
+            o = replace(o, derived=derive(o.article))
+        out.append(o)
+    return out
 
 
 def already_processed(prior: Prior | None, digest: str, options: ProcessOptions) -> bool:

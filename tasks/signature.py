@@ -45,6 +45,13 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     """32-bit hashes of every distinct k-character run of `text` (already folded)."""
     import numpy as np
 
+    return np.unique(_shingle_values(text, k))
+
+
+def _shingle_values(text: str, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of every k-character run of `text`, repeats included, in text order."""
+    import numpy as np
+
     if not text:
         return np.empty(0, dtype=np.uint32)
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -55,7 +62,7 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
         for j in range(width):
             acc = acc * np.uint64(_MULTIPLIER) + points[j : j + windows]
     folded = (acc ^ (acc >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-    return np.unique(folded.astype(np.uint32))
+    return folded.astype(np.uint32)
 
 
 # datasketch's MurmurHash3 fmix32 constants: its affine32 scheme pre-mixes every input with them.
@@ -66,12 +73,18 @@ _CHUNK = 2048
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 multipliers and offsets for PERMUTATIONS and SEED, as uint32."""
-    import numpy as np
-    from datasketch import MinHash
+    """datasketch's affine32 multipliers and offsets for PERMUTATIONS and SEED, as uint32.
 
-    a, b = MinHash(num_perm=PERMUTATIONS, seed=SEED, scheme="affine32").permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+    Drawn as datasketch 2 draws them (`MinHash._init_permutations`): odd multipliers and any
+    offsets from numpy's legacy RandomState, whose stream numpy keeps frozen. Importing
+    datasketch for this took 2 s (it pulls in scipy), on the first batch of every run.
+    """
+    import numpy as np
+
+    draw = np.random.RandomState(SEED)
+    a = draw.randint(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
+    return a, b
 
 
 def minhash(text: str) -> tuple[int, ...]:
@@ -84,7 +97,8 @@ def minhash(text: str) -> tuple[int, ...]:
     """
     import numpy as np
 
-    hashes = shingle_hashes(signature_text(text))
+    # Repeated shingles need not be removed first: they cannot change a minimum.
+    hashes = _shingle_values(signature_text(text))
     if hashes.size == 0:
         return ()
     a, b = _permutations()

@@ -77,8 +77,8 @@ def soft_404(title: str | None, text: str) -> Rejected | None:
         ("title", title or "", TITLE_MATCH_MAX_CHARS),
         ("text", text, TEXT_MATCH_MAX_CHARS),
     ):
-        match = _SOFT_404.search(value)
-        if match and len(text) <= limit:
+        # Length first: an article too long to be an error page costs no search.
+        if len(text) <= limit and (match := _SOFT_404.search(value)):
             value = " ".join(value.split())
             quoted = value if len(value) <= 40 else match.group(0)
             return Rejected(

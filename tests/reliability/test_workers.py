@@ -61,3 +61,28 @@ def test_closing_the_pool_ends_its_processes() -> None:
     assert pool.map(["x"]) == ["X"]
     pool.close()
     assert all(not p.is_alive() for p in processes)
+
+
+def test_what_a_worker_held_behind_a_lost_item_is_processed_by_its_replacement() -> None:
+    """A worker holds the next item while it works; losing the worker must not lose that one."""
+    pool: WorkerPool[str, str] = WorkerPool(1, work, ready, (), time_limit=2.0)
+    try:
+        results = pool.map(["hang", "a", "die", "b", "raise", "c"])
+    finally:
+        pool.close()
+    assert [r if isinstance(r, str) else r.reason for r in results] == [
+        "timeout", "A", "crashed", "B", "error", "C",
+    ]  # fmt: skip
+
+
+def test_pages_larger_than_the_pipe_go_both_ways_without_a_stall() -> None:
+    """Several megabytes each way at once, with the next item already on its way."""
+    pool: WorkerPool[str, str] = WorkerPool(1, work, ready, (), time_limit=30.0)
+    items = [f"{i}" + "x" * 6_000_000 for i in range(4)]
+    try:
+        started = time.monotonic()
+        results = pool.map(items)
+    finally:
+        pool.close()
+    assert results == [item.upper() for item in items]
+    assert time.monotonic() - started < 30
