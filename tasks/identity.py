@@ -80,12 +80,17 @@ def url_locator(source: str, url: str, via: str = "list") -> Locator:
 
 def file_locator(source: str, root: Path, path: Path) -> Locator:
     """A locator for a local file: identity is the source name plus the path under its root."""
-    relative = path.resolve().relative_to(root.resolve()).as_posix()
+    resolved = path.resolve()
+    return local_locator(source, resolved.relative_to(root.resolve()).as_posix(), str(resolved))
+
+
+def local_locator(source: str, relative: str, address: str) -> Locator:
+    """A local file's locator from its path under the source root and its resolved path."""
     canonical = f"{source}:{relative}"
     return Locator(
         source=source,
         kind="file",
-        address=str(path.resolve()),
+        address=address,
         canonical=canonical,
         document_id=document_id(canonical),
         via="glob",

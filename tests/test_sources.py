@@ -126,3 +126,35 @@ def test_several_mistakes_are_all_reported(tmp_path: Path) -> None:
         "  - name: b\n    kind: sitemap\n    url: notaurl\n",
     )
     assert len(problems(path)) == 2
+
+
+def test_local_discovery_names_files_as_file_locator_does(tmp_path: Path) -> None:
+    """Plain files, files in subdirectories and a linked file, under a root reached by a link."""
+    from tasks.discover import discover
+    from tasks.identity import file_locator
+
+    real = tmp_path / "real"
+    (real / "2024" / "07").mkdir(parents=True)
+    (real / "a.html").write_text("<p>a</p>", encoding="utf-8")
+    (real / "2024" / "07" / "b.html").write_text("<p>b</p>", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_text("<p>c</p>", encoding="utf-8")
+    (real / "c.html").symlink_to(real / "2024" / "07" / "b.html")
+    (tmp_path / "root").symlink_to(real)
+    path = write(
+        tmp_path,
+        "sources:\n  - name: docs\n    kind: local\n    path: root\n    glob: ['**/*.html']\n",
+    )
+    [source] = load_sources(path).sources
+    found = list(discover(source, tmp_path, None))
+    expected = [
+        file_locator("docs", tmp_path / "root", tmp_path / "root" / relative)
+        for relative in ("a.html", "c.html", "2024/07/b.html")
+    ]
+    assert sorted(found, key=lambda loc: loc.canonical) == sorted(
+        expected, key=lambda loc: loc.canonical
+    )
+    assert {loc.address for loc in found} == {
+        str((real / "a.html").resolve()),
+        str((real / "2024" / "07" / "b.html").resolve()),
+    }
