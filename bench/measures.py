@@ -158,34 +158,36 @@ def http_sources(pages: Path, base: str, target: Path) -> Path:
 
 
 def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
-    """Versions per second landed into a fresh warehouse, batches of real articles through land()."""
+    """Versions per second landed into a fresh warehouse, batches of real articles through land().
+
+    Each version carries what a run lands with it: its compressed raw payload, its
+    signature and its search terms. Making those is not timed; writing them is.
+    """
     from tasks.extract import ExtractOptions
     from tasks.identity import url_locator
-    from tasks.process import page_article
+    from tasks.process import derive, page_article
     from tasks.records import Observed, raw_hash
     from tasks.version import pipeline_version
     from warehouse.land import RunInfo, land
 
     pages = sorted((ROOT / "samples" / "pages").glob("*.html"))
-    articles = [
-        (
+    articles = []
+    for p in pages:
+        article = page_article(
             p.read_bytes(),
-            page_article(
-                p.read_bytes(),
-                media_type="text/html",
-                declared_charset=None,
-                url=None,
-                options=ExtractOptions(),
-            ),
+            media_type="text/html",
+            declared_charset=None,
+            url=None,
+            options=ExtractOptions(),
         )
-        for p in pages
-    ]
+        # A version lands with its signature and search terms, as in a run.
+        articles.append((p.read_bytes(), article, derive(article)))
     now = datetime.now(UTC)
     batches = []
     for start in range(0, total, batch):
         rows = []
         for i in range(start, min(total, start + batch)):
-            body, article = articles[i % len(articles)]
+            body, article, derived = articles[i % len(articles)]
             raw = body + str(i).encode()
             rows.append(
                 Observed(
@@ -198,6 +200,7 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
                     raw_hash=raw_hash(raw),
                     raw_size=len(raw),
                     raw_compressed=zlib.compress(raw, 3),
+                    derived=derived,
                 )
             )
         batches.append(rows)
