@@ -145,6 +145,36 @@ def test_a_new_version_is_searchable_as_soon_as_its_batch_lands(tmp_path: Path) 
     assert [h.locator for h in search(path, "疫情防控").hits] == ["docs:a.txt"]
 
 
+def test_landing_signs_and_indexes_what_the_workers_left_unsigned(tmp_path: Path) -> None:
+    """With a core to spare the workers leave derivation to landing (Extractor, with_derived)."""
+    from dataclasses import replace
+
+    from tasks.identity import file_locator
+    from tasks.load import load_file
+    from tasks.process import ProcessOptions, process, with_derived
+    from tasks.records import Payload, Prior
+    from tasks.version import pipeline_version
+
+    observed = []
+    for name, text in [
+        ("a.txt", "秋粮收购进度过半\n各地粮食部门积极组织收购。"),
+        ("b.txt", "市场运行平稳有序"),
+    ]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        payload = load_file(file_locator("docs", tmp_path, tmp_path / name), 10**6)
+        assert isinstance(payload, Payload)
+        options = ProcessOptions(pipeline_version(), derive=False)
+        observed.append(process(payload, None, options))
+    assert [o.derived for o in observed] == [None, None]
+    a, b = observed
+    same_text = Prior(1, b.article.content_hash, None, None, None, None)  # type: ignore[union-attr]
+    broken = replace(a, article=replace(a.article, text=None))  # type: ignore[type-var]
+    done = with_derived([a, b, broken], {b.locator.document_id: same_text})
+    assert done[0].derived is not None and "秋粮" in done[0].derived.terms
+    assert done[1].derived is None, "a text equal to the latest version lands as unchanged"
+    assert done[2].derived is None, "a text the signature cannot read still lands, unsigned"
+
+
 def test_search_cli_highlights_and_prints_json(corpus: Path) -> None:
     warehouse = str(corpus / "warehouse.duckdb")
     result = run_cli("search", "疫情防控", "--limit", "2", "--warehouse", warehouse)
