@@ -21,9 +21,19 @@ from pathlib import Path
 from conftest import ROOT
 
 INGEST = str(Path(sys.executable).parent / "ingest")
+# Opening retries while a run lands a batch, as a person re-running `duckdb FILE` would: the
+# run holds the file for a moment per batch, and a test starting the holder cannot time it.
 HOLD = """
 import sys, time, duckdb
-conn = duckdb.connect(sys.argv[1])
+deadline = time.monotonic() + 30
+while True:
+    try:
+        conn = duckdb.connect(sys.argv[1])
+        break
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc) or time.monotonic() > deadline:
+            raise
+        time.sleep(0.02)
 print("held", flush=True)
 time.sleep(float(sys.argv[2]))
 conn.close()
