@@ -156,7 +156,7 @@ def inferred_metadata(
             doc.sitename = tm.extract_sitename(tree)
         if doc.sitename:
             doc.sitename = doc.sitename.lstrip("@")
-            if "." not in doc.sitename and doc.sitename and not doc.sitename[0].isupper():
+            if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
                 doc.sitename = doc.sitename.title()
         elif doc.url and (match := tm.META_URL.match(doc.url)):
             doc.sitename = match[1]
