@@ -158,7 +158,7 @@ def http_sources(pages: Path, base: str, target: Path) -> Path:
 
 
 def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
-    """Versions per second landed into a fresh warehouse, batches of real articles through land().
+    """Versions per second landed into a fresh warehouse: batches of real articles through a Lander.
 
     Each version carries what a run lands with it: its compressed raw payload, its
     signature and its search terms. Making those is not timed; writing them is.
@@ -168,7 +168,8 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
     from tasks.process import derive, page_article
     from tasks.records import Observed, raw_hash
     from tasks.version import pipeline_version
-    from warehouse.land import RunInfo, land
+    from warehouse.land import RunInfo
+    from warehouse.lander import Lander
 
     pages = sorted((ROOT / "samples" / "pages").glob("*.html"))
     articles = []
@@ -207,8 +208,11 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
     run = RunInfo("bench-landing", "bench", now, pipeline_version())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "landing.duckdb"
+        lander = Lander(path, run)  # as a run lands: spool check, lease, one transaction a batch
+        lander.start()
         started = time.perf_counter()
-        landed = sum(land(path, run, rows).outcomes["new"] for rows in batches)
+        landed = sum(lander.land(rows, {})[0].outcomes["new"] for rows in batches)
+        lander.finish("completed", None)
         seconds = time.perf_counter() - started
     return {
         "versions": landed,

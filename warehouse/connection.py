@@ -31,6 +31,10 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 # conflict"). Connecting, migrating and closing take this lock; using a connection does not,
 # so a thread waiting out another process's lock never stalls the others.
 _INSTANCE = threading.Lock()
+# Files a Lease in this process holds open (resolved path -> its connection). Any other
+# connection to one of them joins the open instance, read-only or not: DuckDB refuses a
+# read-only open of a file the same process has open read-write.
+_HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
 
 
 class WarehouseLocked(Exception):
@@ -81,6 +85,8 @@ def open_connection(
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting out locks; apply pending migrations when writable."""
     policy = policy or LockPolicy()
+    if read_only and path.resolve() in _HELD:
+        read_only = False
     if read_only and not path.exists():
         raise WarehouseMissing(
             f"there is no warehouse at {path} yet; run `ingest run` first, or pass --warehouse PATH"
@@ -173,3 +179,90 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
             raise
         done.append(number)
     return done
+
+
+class Lease:
+    """Keeps the warehouse open in this process while it is used back to back.
+
+    Opening the file costs about 30 ms and the last close a checkpoint: a run landing
+    batch after batch (a re-run over unchanged pages) would spend most of its time there.
+    While the lease is held, every `connection()` to the file from this process joins the
+    open instance for about 1 ms. The lease lets go after IDLE seconds without use and at the
+    latest HOLD seconds after it took the file, and then stays away for REST seconds, so
+    that others (a `duckdb` shell, `ingest query`, another run) get in as they do between
+    batches.
+    """
+
+    IDLE = 0.25
+    HOLD = 5.0
+    REST = 0.5
+
+    def __init__(
+        self, path: Path, idle: float = IDLE, hold: float = HOLD, rest: float = REST
+    ) -> None:
+        self.path = path
+        self.idle, self.hold, self.rest = idle, hold, rest
+        self._key = path.resolve()
+        self._state = threading.Condition()
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._taken = 0.0  # when the file was taken
+        self._used = 0.0  # when the last use ended
+        self._rest_until = 0.0
+        self._watch: threading.Thread | None = None
+
+    @contextmanager
+    def use(self, policy: LockPolicy | None = None) -> Iterator[None]:
+        """Take the file for one use (if not resting); raise WarehouseLocked as `connection` does."""
+        with self._state:
+            if self._conn is None and time.monotonic() >= self._rest_until:
+                self._take(policy)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._state:
+                self._users -= 1
+                self._used = time.monotonic()
+                self._state.notify_all()
+
+    def release(self) -> None:
+        """Let go of the file now (at the end of a run)."""
+        with self._state:
+            self._let_go()
+            self._state.notify_all()
+
+    def _take(self, policy: LockPolicy | None) -> None:
+        self._conn = open_connection(self.path, policy=policy)
+        _HELD[self._key] = self._conn
+        self._taken = time.monotonic()
+        if self._watch is None or not self._watch.is_alive():
+            self._watch = threading.Thread(
+                target=self._watch_idle, name="warehouse-lease", daemon=True
+            )
+            self._watch.start()
+
+    def _let_go(self) -> None:
+        if self._conn is None:
+            return
+        _HELD.pop(self._key, None)
+        with _INSTANCE:
+            self._conn.close()
+        self._conn = None
+
+    def _watch_idle(self) -> None:
+        with self._state:
+            while self._conn is not None:
+                now = time.monotonic()
+                if self._users == 0:
+                    if now - self._taken >= self.hold:
+                        self._let_go()
+                        self._rest_until = now + self.rest
+                        break
+                    if now - self._used >= self.idle:
+                        self._let_go()
+                        break
+                    wake = min(self._used + self.idle, self._taken + self.hold)
+                else:
+                    wake = now + self.idle
+                self._state.wait(max(wake - now, 0.01))

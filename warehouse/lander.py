@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tasks.records import Observed, Prior
-from warehouse.connection import LockPolicy, WarehouseLocked, connection
+from warehouse.connection import Lease, LockPolicy, WarehouseLocked, connection
 from warehouse.land import (
     Landed,
     RunInfo,
@@ -73,12 +73,14 @@ class Lander:
         self._patient = LockPolicy(timeout=lock_timeout)
         self._lookup = LockPolicy(timeout=min(lock_timeout, LOOKUP))
         self._brief = LockPolicy(timeout=min(lock_timeout, BRIEF))
+        self._lease = Lease(path)  # batches landing back to back share one open file
 
     def start(self) -> Drained:
         """Land anything spooled and record the run's start; a locked file only delays both."""
         try:
-            drained = self._drain(self._patient)
-            start_run(self.path, self.run, self._patient)
+            with self._lease.use(self._patient):
+                drained = self._drain(self._patient)
+                start_run(self.path, self.run, self._patient)
         except WarehouseLocked as exc:
             self.holder, self.spooling = str(exc), True
             return Drained()
@@ -90,8 +92,10 @@ class Lander:
         Without it a batch fetches unconditionally and re-extracts unchanged pages, which is
         safe: the landing rule compares content inside the landing transaction.
         """
+        policy = self._brief if self.spooling else self._lookup
         try:
-            return priors(self.path, document_ids, self._brief if self.spooling else self._lookup)
+            with self._lease.use(policy):
+                return priors(self.path, document_ids, policy)
         except WarehouseLocked as exc:
             self.holder = str(exc)  # landing keeps its own, longer patience
             return None
@@ -104,8 +108,9 @@ class Lander:
         policy = self._brief if self.spooling else self._patient
         drained = Drained()
         try:
-            drained = self._drain(policy)
-            landed = land(self.path, self.run, observed, priors_used, policy, batch_id)
+            with self._lease.use(policy):
+                drained = self._drain(policy)
+                landed = land(self.path, self.run, observed, priors_used, policy, batch_id)
         except WarehouseLocked as exc:
             self.holder, self.spooling = str(exc), True
             batch, raw = to_arrow(observed, priors_used)
@@ -129,8 +134,9 @@ class Lander:
         finished_at = datetime.now(UTC)
         drained = Drained()
         try:
-            drained = self._drain(self._patient)
-            finish_run(self.path, self.run.run_id, status, message, self._patient, finished_at)
+            with self._lease.use(self._patient):
+                drained = self._drain(self._patient)
+                finish_run(self.path, self.run.run_id, status, message, self._patient, finished_at)
         except WarehouseLocked as exc:
             self.holder = str(exc)
             info = {
@@ -140,6 +146,8 @@ class Lander:
                 "finished_at": finished_at.isoformat(),
             }
             put(self.spool, "run_end", uuid.uuid4().hex, 0, info)
+        finally:
+            self._lease.release()
         return drained, len(pending(self.spool))
 
     def _drain(self, policy: LockPolicy) -> Drained:

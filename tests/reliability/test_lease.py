@@ -1,0 +1,126 @@
+"""The lease: batches landing back to back share one open file, and other processes still get in.
+
+A run keeps the warehouse open between uses that follow each other closely (see
+`warehouse.connection.Lease`). What a person relies on is that this never keeps them out
+for long: the file is let go when the run pauses, and at the latest after a few seconds of
+back-to-back landing.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from support import warehouse_rows
+
+from warehouse.connection import Lease, connection
+
+# Waits for "go", then opens the file read-only as a `duckdb` shell would, again and again,
+# until it gets in; reports whether the first try found the file held and how long it took.
+KNOCK = """
+import json, sys, time, duckdb
+sys.stdin.readline()
+started, first_locked = time.monotonic(), None
+while True:
+    try:
+        duckdb.connect(sys.argv[1], read_only=True).close()
+        break
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc) or time.monotonic() - started > 20:
+            raise
+        first_locked = True if first_locked is None else first_locked
+        time.sleep(0.01)
+print(json.dumps({"first_locked": bool(first_locked), "waited": time.monotonic() - started}))
+"""
+
+
+class Knocker:
+    """A process that tries to open the warehouse when told to, and says how it went."""
+
+    def __init__(self, proc: subprocess.Popen[str]):
+        self.proc = proc
+
+    def go(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+
+    def result(self) -> dict[str, float]:
+        out, err = self.proc.communicate(timeout=30)
+        assert self.proc.returncode == 0, err
+        return json.loads(out)
+
+
+@contextmanager
+def knocker(warehouse: Path) -> Iterator[Knocker]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KNOCK, str(warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield Knocker(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()  # by its PID: the process this test started
+            proc.wait()
+
+
+def made(tmp_path: Path) -> Path:
+    warehouse = tmp_path / "w.duckdb"
+    with connection(warehouse) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS notes (n INTEGER)")
+    return warehouse
+
+
+def test_the_file_stays_open_between_close_uses_and_is_let_go_when_idle(tmp_path: Path) -> None:
+    warehouse = made(tmp_path)
+    lease = Lease(warehouse, idle=1.5)
+    with knocker(warehouse) as other:
+        time.sleep(0.5)  # the knocker has imported duckdb
+        with lease.use(), connection(warehouse) as conn:
+            conn.execute("INSERT INTO notes VALUES (1)")
+        other.go()
+        seen = other.result()
+    # Held after the use (a second use now would cost no open), let go once idle.
+    assert seen["first_locked"] and seen["waited"] < 1.5 + 2.0, seen
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM notes") == [(1,)]
+
+
+def test_back_to_back_uses_let_go_after_the_hold_so_others_get_in(tmp_path: Path) -> None:
+    warehouse = made(tmp_path)
+    lease = Lease(warehouse, idle=30, hold=0.5, rest=0.5)
+    landed = 0
+    with knocker(warehouse) as other:
+        time.sleep(0.5)
+        with lease.use():
+            other.go()  # the file is held now; never idle from here on
+        started = time.monotonic()
+        while other.proc.poll() is None and time.monotonic() - started < 15:
+            with lease.use(), connection(warehouse) as conn:
+                conn.execute("INSERT INTO notes VALUES (1)")
+                landed += 1
+            time.sleep(0.005)
+        seen = other.result()
+    lease.release()
+    assert seen["first_locked"] and seen["waited"] < 5, seen
+    assert warehouse_rows(warehouse, "SELECT count(*) FROM notes") == [(landed,)]
+
+
+def test_a_read_only_open_in_the_process_holding_the_lease_joins_it(tmp_path: Path) -> None:
+    # DuckDB refuses a read-only open of a file the same process has open read-write.
+    warehouse = made(tmp_path)
+    lease = Lease(warehouse)
+    with lease.use():
+        with connection(warehouse) as conn:
+            conn.execute("INSERT INTO notes VALUES (7)")
+        with connection(warehouse, read_only=True) as conn:
+            assert conn.execute("SELECT n FROM notes").fetchall() == [(7,)]
+    lease.release()
