@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from uuid import UUID
 
 from prefect import get_run_logger
@@ -24,10 +25,14 @@ PROGRESS_KEY = "ingest-progress"
 class RunReport:
     """Publishes one run's progress and summary as Prefect artifacts."""
 
-    def __init__(self, expected: Expected, flow: str = "ingest"):
+    def __init__(self, expected: Expected, flow: str = "ingest", every: float = 1.0):
         self.expected = expected
         self.flow = flow
+        # Each move is a call to the Prefect API, ~40 ms: a run landing ten batches a second
+        # (a re-run over unchanged pages) would spend a third of its time moving the bar.
+        self.every = every
         self._last = -1.0
+        self._moved_at = -float("inf")
         self._progress: UUID | None = None
         try:
             self._progress = create_progress_artifact(
@@ -37,11 +42,12 @@ class RunReport:
             get_run_logger().warning("Could not create the progress artifact: %s", exc)
 
     def progress(self, summary: RunSummary) -> None:
-        """Move the progress bar after a batch has landed."""
+        """Move the progress bar after a batch has landed, at most once every `every` seconds."""
         percent = self.expected.percent(summary.seen, len(summary.sources))
-        if self._progress is None or percent == self._last:
+        now = time.monotonic()
+        if self._progress is None or percent == self._last or now - self._moved_at < self.every:
             return
-        self._last = percent
+        self._last, self._moved_at = percent, now
         try:
             update_progress_artifact(self._progress, percent)
         except Exception as exc:

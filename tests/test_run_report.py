@@ -61,7 +61,7 @@ def test_progress_bar_moves_as_batches_land_and_fills_when_the_run_completes(
 
     @flow
     def landing_batches() -> list[object]:
-        report = RunReport(expected(settings))
+        report = RunReport(expected(settings), every=0)
         summary = RunSummary("run", "warehouse")
         shown = []
         for landed in (2, 4, 5):
@@ -75,6 +75,33 @@ def test_progress_bar_moves_as_batches_land_and_fills_when_the_run_completes(
         return shown
 
     assert landing_batches() == [40.0, 80.0, 99.0, 100.0]
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_progress_bar_moves_at_most_once_a_period_and_still_fills_at_the_end(
+    samples_copy: Path,
+) -> None:
+    from prefect import flow
+    from prefect.runtime import flow_run
+
+    settings = build_settings(write_sources(samples_copy / "sources.yaml", [LOCAL]))
+
+    @flow
+    def landing_quickly() -> list[object]:
+        report = RunReport(expected(settings), every=3600)
+        summary = RunSummary("run", "warehouse")
+        shown = []
+        for landed in (2, 4):
+            summary.outcomes["new"] = landed
+            summary.sources["samples"] = landed
+            report.progress(summary)
+            shown.append(_artifacts(flow_run.get_id())[PROGRESS_KEY])
+        summary.status = "completed"
+        report.finish(summary)
+        shown.append(_artifacts(flow_run.get_id())[PROGRESS_KEY])
+        return shown
+
+    assert landing_quickly() == [40.0, 40.0, 100.0]
 
 
 @pytest.mark.usefixtures("prefect_api")
