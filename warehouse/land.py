@@ -373,22 +373,27 @@ def land_tables(
             return Landed(Counter(), [], batch_id, run.run_id, already=True)
         conn.execute(_INSERT_RUN, run.row())
         conn.execute(_INSERT_DOCUMENTS)
-        conn.execute(_INSERT_RAW, [now])
+        # A statement costs a few milliseconds even with nothing to do: a batch of pages that
+        # had not changed (most of a re-run) skips those that only concern new texts.
+        if raw.num_rows:
+            conn.execute(_INSERT_RAW, [now])
         conn.execute(_LANDING)
-        conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
-        conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
-        if conn.execute(_ANY_CHANGED).fetchall()[0][0]:
-            for statement in _UNINDEX_CHANGED:
-                conn.execute(statement)
-        conn.execute(_INDEX_DOCS, [segmenter()])
-        conn.execute(_INDEX_TERMS)
+        texts = batch.num_rows - batch.column("content_hash").null_count
+        if texts:
+            conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
+            conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
+            if conn.execute(_ANY_CHANGED).fetchall()[0][0]:
+                for statement in _UNINDEX_CHANGED:
+                    conn.execute(statement)
+            conn.execute(_INDEX_DOCS, [segmenter()])
+            conn.execute(_INDEX_TERMS)
         conn.execute(
             _INSERT_OBSERVATIONS,
             {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
         )
         conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, spooled_at])
         counts = conn.execute("SELECT outcome, count(*) FROM landing GROUP BY outcome").fetchall()
-        new = conn.execute(_NEW_SAMPLE).fetchall()
+        new = conn.execute(_NEW_SAMPLE).fetchall() if texts else []
         conn.execute("DROP TABLE landing")
         conn.execute("COMMIT")
     except BaseException:
