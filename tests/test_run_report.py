@@ -50,23 +50,21 @@ def test_progress_of_sitemaps_is_the_limit_or_else_sources_finished(samples_copy
     assert [by_sources.percent(99, started) for started in (1, 2)] == [0.0, 50.0]
 
 
-@pytest.mark.usefixtures("prefect_api")
-def test_progress_bar_moves_as_batches_land_and_fills_when_the_run_completes(
-    samples_copy: Path,
-) -> None:
+def progress_shown(samples: Path, every: float, landed: tuple[int, ...]) -> list[object]:
+    """The progress bar after each of batches landing `landed` documents, and at the end."""
     from prefect import flow
     from prefect.runtime import flow_run
 
-    settings = build_settings(write_sources(samples_copy / "sources.yaml", [LOCAL]))
+    settings = build_settings(write_sources(samples / "sources.yaml", [LOCAL]))
 
     @flow
     def landing_batches() -> list[object]:
-        report = RunReport(expected(settings), every=0)
+        report = RunReport(expected(settings), every=every)
         summary = RunSummary("run", "warehouse")
         shown = []
-        for landed in (2, 4, 5):
-            summary.outcomes["new"] = landed
-            summary.sources["samples"] = landed
+        for count in landed:
+            summary.outcomes["new"] = count
+            summary.sources["samples"] = count
             report.progress(summary)
             shown.append(_artifacts(flow_run.get_id())[PROGRESS_KEY])
         summary.status = "completed"
@@ -74,34 +72,21 @@ def test_progress_bar_moves_as_batches_land_and_fills_when_the_run_completes(
         shown.append(_artifacts(flow_run.get_id())[PROGRESS_KEY])
         return shown
 
-    assert landing_batches() == [40.0, 80.0, 99.0, 100.0]
+    return landing_batches()
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_progress_bar_moves_as_batches_land_and_fills_when_the_run_completes(
+    samples_copy: Path,
+) -> None:
+    assert progress_shown(samples_copy, 0, (2, 4, 5)) == [40.0, 80.0, 99.0, 100.0]
 
 
 @pytest.mark.usefixtures("prefect_api")
 def test_progress_bar_moves_at_most_once_a_period_and_still_fills_at_the_end(
     samples_copy: Path,
 ) -> None:
-    from prefect import flow
-    from prefect.runtime import flow_run
-
-    settings = build_settings(write_sources(samples_copy / "sources.yaml", [LOCAL]))
-
-    @flow
-    def landing_quickly() -> list[object]:
-        report = RunReport(expected(settings), every=3600)
-        summary = RunSummary("run", "warehouse")
-        shown = []
-        for landed in (2, 4):
-            summary.outcomes["new"] = landed
-            summary.sources["samples"] = landed
-            report.progress(summary)
-            shown.append(_artifacts(flow_run.get_id())[PROGRESS_KEY])
-        summary.status = "completed"
-        report.finish(summary)
-        shown.append(_artifacts(flow_run.get_id())[PROGRESS_KEY])
-        return shown
-
-    assert landing_quickly() == [40.0, 40.0, 100.0]
+    assert progress_shown(samples_copy, 3600, (2, 4)) == [40.0, 40.0, 100.0]
 
 
 @pytest.mark.usefixtures("prefect_api")
