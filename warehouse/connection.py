@@ -51,7 +51,8 @@ class LockPolicy:
 
     timeout: float = 30.0
     first_wait: float = 0.05
-    max_wait: float = 2.0
+    # Short enough to land in the half second a run's lease stays away (see Lease).
+    max_wait: float = 0.25
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -85,8 +86,6 @@ def open_connection(
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting out locks; apply pending migrations when writable."""
     policy = policy or LockPolicy()
-    if read_only and path.resolve() in _HELD:
-        read_only = False
     if read_only and not path.exists():
         raise WarehouseMissing(
             f"there is no warehouse at {path} yet; run `ingest run` first, or pass --warehouse PATH"
@@ -98,7 +97,8 @@ def open_connection(
     while True:
         try:
             with _INSTANCE:
-                conn = duckdb.connect(str(path), read_only=read_only)
+                writable = not read_only or path.resolve() in _HELD
+                conn = duckdb.connect(str(path), read_only=not writable)
             break
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
@@ -112,7 +112,7 @@ def open_connection(
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
-    if not read_only:
+    if writable:
         try:
             with _INSTANCE:
                 migrate(conn)
@@ -187,10 +187,12 @@ class Lease:
     Opening the file costs about 30 ms and the last close a checkpoint: a run landing
     batch after batch (a re-run over unchanged pages) would spend most of its time there.
     While the lease is held, every `connection()` to the file from this process joins the
-    open instance for about 1 ms. The lease lets go after IDLE seconds without use and at the
-    latest HOLD seconds after it took the file, and then stays away for REST seconds, so
-    that others (a `duckdb` shell, `ingest query`, another run) get in as they do between
-    batches.
+    open instance for about 1 ms. The lease lets go after `idle` seconds without use. After
+    `hold` seconds held it lets go even while in use and pauses every use for `rest`
+    seconds, so that others (a `duckdb` shell, `ingest query`, another run) get the file.
+
+    Taking the file is one try: when another process holds it, the use goes on without
+    the lease, and its own `connection()` waits with its own patience.
     """
 
     IDLE = 0.25
@@ -212,11 +214,13 @@ class Lease:
         self._watch: threading.Thread | None = None
 
     @contextmanager
-    def use(self, policy: LockPolicy | None = None) -> Iterator[None]:
-        """Take the file for one use (if not resting); raise WarehouseLocked as `connection` does."""
+    def use(self) -> Iterator[None]:
+        """Hold the file (if another process does not) for one use of it."""
         with self._state:
-            if self._conn is None and time.monotonic() >= self._rest_until:
-                self._take(policy)
+            while (wait := self._rest_until - time.monotonic()) > 0:
+                self._state.wait(wait)
+            if self._conn is None:
+                self._take()
             self._users += 1
         try:
             yield
@@ -232,11 +236,15 @@ class Lease:
             self._let_go()
             self._state.notify_all()
 
-    def _take(self, policy: LockPolicy | None) -> None:
-        self._conn = open_connection(self.path, policy=policy)
-        _HELD[self._key] = self._conn
+    def _take(self) -> None:
+        try:
+            self._conn = open_connection(self.path, policy=LockPolicy(timeout=0))
+        except WarehouseLocked:
+            return
+        with _INSTANCE:
+            _HELD[self._key] = self._conn
         self._taken = time.monotonic()
-        if self._watch is None or not self._watch.is_alive():
+        if self._watch is None:
             self._watch = threading.Thread(
                 target=self._watch_idle, name="warehouse-lease", daemon=True
             )
@@ -245,8 +253,9 @@ class Lease:
     def _let_go(self) -> None:
         if self._conn is None:
             return
-        _HELD.pop(self._key, None)
         with _INSTANCE:
+            if _HELD.get(self._key) is self._conn:
+                del _HELD[self._key]
             self._conn.close()
         self._conn = None
 
@@ -254,15 +263,16 @@ class Lease:
         with self._state:
             while self._conn is not None:
                 now = time.monotonic()
+                if now - self._taken >= self.hold:
+                    # Uses under way keep their own connections; the file is free once they end.
+                    self._let_go()
+                    self._rest_until = time.monotonic() + self.rest  # after the checkpoint
+                    break
+                if self._users == 0 and now - self._used >= self.idle:
+                    self._let_go()
+                    break
+                wake = self._taken + self.hold
                 if self._users == 0:
-                    if now - self._taken >= self.hold:
-                        self._let_go()
-                        self._rest_until = now + self.rest
-                        break
-                    if now - self._used >= self.idle:
-                        self._let_go()
-                        break
-                    wake = min(self._used + self.idle, self._taken + self.hold)
-                else:
-                    wake = now + self.idle
+                    wake = min(wake, self._used + self.idle)
                 self._state.wait(max(wake - now, 0.01))
+            self._watch = None  # under the lock: the next take starts a new watcher

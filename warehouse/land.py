@@ -364,7 +364,8 @@ def land_tables(
 ) -> Landed:
     """Land a batch already in Arrow form, once: a batch id that has landed before is skipped."""
     now = datetime.now(UTC)
-    conn.register("batch", conform(batch, BATCH_SCHEMA))
+    batch = conform(batch, BATCH_SCHEMA)
+    conn.register("batch", batch)
     conn.register("raw_batch", conform(raw, RAW_SCHEMA))
     conn.execute("BEGIN TRANSACTION")
     try:

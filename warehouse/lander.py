@@ -78,7 +78,7 @@ class Lander:
     def start(self) -> Drained:
         """Land anything spooled and record the run's start; a locked file only delays both."""
         try:
-            with self._lease.use(self._patient):
+            with self._lease.use():
                 drained = self._drain(self._patient)
                 start_run(self.path, self.run, self._patient)
         except WarehouseLocked as exc:
@@ -94,7 +94,7 @@ class Lander:
         """
         policy = self._brief if self.spooling else self._lookup
         try:
-            with self._lease.use(policy):
+            with self._lease.use():
                 return priors(self.path, document_ids, policy)
         except WarehouseLocked as exc:
             self.holder = str(exc)  # landing keeps its own, longer patience
@@ -108,7 +108,7 @@ class Lander:
         policy = self._brief if self.spooling else self._patient
         drained = Drained()
         try:
-            with self._lease.use(policy):
+            with self._lease.use():
                 drained = self._drain(policy)
                 landed = land(self.path, self.run, observed, priors_used, policy, batch_id)
         except WarehouseLocked as exc:
@@ -134,7 +134,7 @@ class Lander:
         finished_at = datetime.now(UTC)
         drained = Drained()
         try:
-            with self._lease.use(self._patient):
+            with self._lease.use():
                 drained = self._drain(self._patient)
                 finish_run(self.path, self.run.run_id, status, message, self._patient, finished_at)
         except WarehouseLocked as exc:

@@ -16,14 +16,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from processes import holding
 from support import warehouse_rows
 
-from warehouse.connection import Lease, connection
+from warehouse.connection import Lease, LockPolicy, WarehouseLocked, connection
 
 # Waits for "go", then opens the file read-only as a `duckdb` shell would, again and again,
 # until it gets in; reports whether the first try found the file held and how long it took.
 KNOCK = """
 import json, sys, time, duckdb
+print("ready", flush=True)
 sys.stdin.readline()
 started, first_locked = time.monotonic(), None
 while True:
@@ -66,6 +69,7 @@ def knocker(warehouse: Path) -> Iterator[Knocker]:
         text=True,
     )
     try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         yield Knocker(proc)
     finally:
         if proc.poll() is None:
@@ -83,12 +87,14 @@ def made(tmp_path: Path) -> Path:
 def test_the_file_stays_open_between_close_uses_and_is_let_go_when_idle(tmp_path: Path) -> None:
     warehouse = made(tmp_path)
     lease = Lease(warehouse, idle=1.5)
-    with knocker(warehouse) as other:
-        time.sleep(0.5)  # the knocker has imported duckdb
-        with lease.use(), connection(warehouse) as conn:
-            conn.execute("INSERT INTO notes VALUES (1)")
-        other.go()
-        seen = other.result()
+    try:
+        with knocker(warehouse) as other:
+            with lease.use(), connection(warehouse) as conn:
+                conn.execute("INSERT INTO notes VALUES (1)")
+            other.go()
+            seen = other.result()
+    finally:
+        lease.release()
     # Held after the use (a second use now would cost no open), let go once idle.
     assert seen["first_locked"] and seen["waited"] < 1.5 + 2.0, seen
     assert warehouse_rows(warehouse, "SELECT count(*) FROM notes") == [(1,)]
@@ -98,29 +104,48 @@ def test_back_to_back_uses_let_go_after_the_hold_so_others_get_in(tmp_path: Path
     warehouse = made(tmp_path)
     lease = Lease(warehouse, idle=30, hold=0.5, rest=0.5)
     landed = 0
-    with knocker(warehouse) as other:
-        time.sleep(0.5)
-        with lease.use():
-            other.go()  # the file is held now; never idle from here on
-        started = time.monotonic()
-        while other.proc.poll() is None and time.monotonic() - started < 15:
-            with lease.use(), connection(warehouse) as conn:
-                conn.execute("INSERT INTO notes VALUES (1)")
-                landed += 1
-            time.sleep(0.005)
-        seen = other.result()
-    lease.release()
+    try:
+        with knocker(warehouse) as other:
+            with lease.use():
+                other.go()  # the file is held now; never idle from here on
+            started = time.monotonic()
+            while other.proc.poll() is None and time.monotonic() - started < 15:
+                with lease.use(), connection(warehouse) as conn:
+                    conn.execute("INSERT INTO notes VALUES (1)")
+                    landed += 1
+            seen = other.result()
+    finally:
+        lease.release()
     assert seen["first_locked"] and seen["waited"] < 5, seen
     assert warehouse_rows(warehouse, "SELECT count(*) FROM notes") == [(landed,)]
+
+
+def test_a_use_that_finds_the_file_taken_waits_with_its_own_patience(tmp_path: Path) -> None:
+    # A landing waiting out a locked file must not hold up a lookup that only tries briefly.
+    warehouse = made(tmp_path)
+    lease = Lease(warehouse)
+    try:
+        with holding(warehouse, 60), lease.use():
+            started = time.monotonic()
+            with (
+                pytest.raises(WarehouseLocked),
+                connection(warehouse, policy=LockPolicy(timeout=0.3)),
+            ):
+                pass
+            assert time.monotonic() - started < 2
+    finally:
+        lease.release()
 
 
 def test_a_read_only_open_in_the_process_holding_the_lease_joins_it(tmp_path: Path) -> None:
     # DuckDB refuses a read-only open of a file the same process has open read-write.
     warehouse = made(tmp_path)
     lease = Lease(warehouse)
-    with lease.use():
-        with connection(warehouse) as conn:
-            conn.execute("INSERT INTO notes VALUES (7)")
-        with connection(warehouse, read_only=True) as conn:
-            assert conn.execute("SELECT n FROM notes").fetchall() == [(7,)]
-    lease.release()
+    try:
+        with lease.use():
+            with connection(warehouse) as conn:
+                conn.execute("INSERT INTO notes VALUES (7)")
+            with connection(warehouse, read_only=True) as conn:
+                assert conn.execute("SELECT n FROM notes").fetchall() == [(7,)]
+    finally:
+        lease.release()
