@@ -36,6 +36,7 @@ class Site:
         self.routes: dict[str, Page | Handler] = {}
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.connections = 0  # TCP connections accepted
         self._lock = threading.Lock()
         self.stopping = threading.Event()  # ends the misbehaving handlers when the test is done
         site = self
@@ -43,6 +44,11 @@ class Site:
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True
+
+            def handle(self) -> None:  # once per connection, for all its requests
+                with site._lock:
+                    site.connections += 1
+                super().handle()
 
             def do_GET(self) -> None:
                 path = self.path

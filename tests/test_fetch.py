@@ -73,6 +73,39 @@ def test_second_run_sends_validators_and_a_304_is_not_modified(tmp_path: Path, s
     assert query(tmp_path, "select count(*) from versions") == [(1,)]
 
 
+def test_requests_to_a_site_share_connections_whatever_the_answer(
+    tmp_path: Path, site: Site
+) -> None:
+    # Closing an unread response closes its connection: a re-run of 304s, redirects or
+    # error pages would connect afresh for every page.
+    pages = [site.page(f"/p{i}.html", GBK_PAGE, etag=f'"v{i}"') for i in range(30)]
+    moved = [
+        site.page(f"/old{i}.html", b"moved", status=301, headers={"Location": f"/p{i}.html"})
+        for i in range(10)
+    ]
+    gone = [site.url(f"/gone{i}.html") for i in range(10)]
+    one_at_a_time = {"delay": 0, "concurrency": 1}
+    sources = [{"name": "web", "kind": "urls", "urls": pages, "politeness": one_at_a_time}]
+    ingest_flow(tmp_path, sources)
+    first = site.connections
+    sources[0]["urls"] = pages + moved + gone
+    summary = ingest_flow(tmp_path, sources)
+    assert summary["not_modified"] == 30 and summary["failed"] == 10
+    assert first <= 2 and site.connections - first <= 2, (first, site.connections)
+
+
+def test_credentials_in_netrc_are_not_sent_to_the_sites_crawled(
+    tmp_path: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password secret\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    url = site.page("/a.html", GBK_PAGE)
+    assert ingest_flow(tmp_path, urls_source(url))["new"] == 1
+    assert all("Authorization" not in headers for _, headers in site.requests)
+
+
 def test_404_is_recorded_as_terminal_and_not_retried(tmp_path: Path, site: Site) -> None:
     url = site.url("/missing.html")
     summary = ingest_flow(tmp_path, urls_source(url))
