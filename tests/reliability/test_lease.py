@@ -125,9 +125,10 @@ def test_a_use_that_finds_the_file_taken_waits_with_its_own_patience(tmp_path: P
     warehouse = made(tmp_path)
     lease = Lease(warehouse)
     try:
-        with holding(warehouse, 60), lease.use():
-            started = time.monotonic()
+        with holding(warehouse, 60):
+            started = time.monotonic()  # before the use: taking the file must not wait
             with (
+                lease.use(),
                 pytest.raises(WarehouseLocked),
                 connection(warehouse, policy=LockPolicy(timeout=0.3)),
             ):
