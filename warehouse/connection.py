@@ -65,7 +65,7 @@ def lock_holder(exc: BaseException) -> str:
     """Who holds the lock, as DuckDB reported it, e.g. '/usr/bin/duckdb (PID 4242)'.
 
     Where /proc is readable the holder's command line is added, which tells an
-    `ingest run` (that lets go between batches) from a shell someone left open.
+    `ingest run` (that lets go when idle, and at least every 5 s) from a shell someone left open.
     """
     match = _LOCK_HOLDER.search(str(exc))
     if not match:
@@ -107,7 +107,8 @@ def open_connection(
                 raise WarehouseLocked(
                     f"{path} is locked by {lock_holder(exc)}; gave up after {policy.timeout:g} s. "
                     "If that is an open `duckdb` shell or a notebook, close it; an `ingest run` "
-                    "lets go between batches, so trying again (or waiting longer) gets in."
+                    "lets go when idle and at least every 5 s, so trying again (or waiting longer) "
+                    "gets in."
                 ) from None
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))

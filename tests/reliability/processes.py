@@ -22,7 +22,8 @@ from conftest import ROOT
 
 INGEST = str(Path(sys.executable).parent / "ingest")
 # Opening retries while a run lands a batch, as a person re-running `duckdb FILE` would: the
-# run holds the file for a moment per batch, and a test starting the holder cannot time it.
+# run holds the file while it lands (up to 5 s at a time), and a test starting the holder
+# cannot time it.
 HOLD = """
 import sys, time, duckdb
 deadline = time.monotonic() + 30
