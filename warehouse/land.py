@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tasks.records import Observed, Prior
 from tasks.segment import segmenter
@@ -142,6 +143,7 @@ SELECT $run_id, document_id, source, locator, observed_at, outcome,
        CASE WHEN status IN ('extracted', 'raw_unchanged') THEN $pipeline_version END,
        $batch_id, declared_charset
 FROM landing
+RETURNING outcome
 """
 
 _INSERT_SIGNATURES = """
@@ -344,14 +346,18 @@ def land(
     priors_used: dict[str, Prior] | None = None,
     policy: LockPolicy | None = None,
     batch_id: str | None = None,
+    run_recorded: bool = False,
 ) -> Landed:
-    """Land one batch in one transaction; raise WarehouseLocked if the file stays locked."""
+    """Land one batch in one transaction; raise WarehouseLocked if the file stays locked.
+
+    `run_recorded` says the run's row is already in the file, which saves a statement.
+    """
     batch_id = batch_id or uuid.uuid4().hex
     if not observed:
         return Landed(Counter(), [], batch_id, run.run_id)
     batch, raw = to_arrow(observed, priors_used or {})
     with connection(path, policy=policy) as conn:
-        return land_tables(conn, run, batch_id, batch, raw)
+        return land_tables(conn, run, batch_id, batch, raw, run_recorded=run_recorded)
 
 
 def land_tables(
@@ -361,21 +367,28 @@ def land_tables(
     batch: pa.Table,
     raw: pa.Table,
     spooled_at: datetime | None = None,
+    run_recorded: bool = False,
 ) -> Landed:
-    """Land a batch already in Arrow form, once: a batch id that has landed before is skipped."""
+    """Land a batch already in Arrow form, once: a spooled batch that has landed before is skipped.
+
+    A statement costs a few milliseconds even with nothing to do, so those that cannot
+    change anything are left out: most of a re-run is batches of pages that had not changed.
+    Only a spooled batch can come twice (a fresh batch id is new), only a document without
+    a prior observation can lack its `documents` row, and only new texts need the rest.
+    """
     now = datetime.now(UTC)
     batch = conform(batch, BATCH_SCHEMA)
     conn.register("batch", batch)
     conn.register("raw_batch", conform(raw, RAW_SCHEMA))
     conn.execute("BEGIN TRANSACTION")
     try:
-        if conn.execute(_ALREADY_LANDED, [batch_id]).fetchall()[0][0]:
+        if spooled_at is not None and conn.execute(_ALREADY_LANDED, [batch_id]).fetchall()[0][0]:
             conn.execute("ROLLBACK")
             return Landed(Counter(), [], batch_id, run.run_id, already=True)
-        conn.execute(_INSERT_RUN, run.row())
-        conn.execute(_INSERT_DOCUMENTS)
-        # A statement costs a few milliseconds even with nothing to do: a batch of pages that
-        # had not changed (most of a re-run) skips those that only concern new texts.
+        if not run_recorded:
+            conn.execute(_INSERT_RUN, run.row())
+        if _any_unknown(batch):
+            conn.execute(_INSERT_DOCUMENTS)
         if raw.num_rows:
             conn.execute(_INSERT_RAW, [now])
         conn.execute(_LANDING)
@@ -388,12 +401,11 @@ def land_tables(
                     conn.execute(statement)
             conn.execute(_INDEX_DOCS, [segmenter()])
             conn.execute(_INDEX_TERMS)
-        conn.execute(
+        observations = conn.execute(
             _INSERT_OBSERVATIONS,
             {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
-        )
+        ).fetchall()
         conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, spooled_at])
-        counts = conn.execute("SELECT outcome, count(*) FROM landing GROUP BY outcome").fetchall()
         new = conn.execute(_NEW_SAMPLE).fetchall() if texts else []
         conn.execute("DROP TABLE landing")
         conn.execute("COMMIT")
@@ -403,7 +415,14 @@ def land_tables(
     finally:
         conn.unregister("batch")
         conn.unregister("raw_batch")
-    return Landed(Counter(dict(counts)), new, batch_id, run.run_id)
+    return Landed(Counter(outcome for (outcome,) in observations), new, batch_id, run.run_id)
+
+
+def _any_unknown(batch: pa.Table) -> bool:
+    """Whether a row may be a document the warehouse has no row for: one landed without a prior."""
+    documents = batch.column("document_id")
+    known = batch.column("expected_version")
+    return bool(pc.any(pc.and_(pc.is_valid(documents), pc.is_null(known))).as_py())
 
 
 def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:

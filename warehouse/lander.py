@@ -70,6 +70,7 @@ class Lander:
         self.spool = spool_dir(path)
         self.holder: str | None = None  # the last lock message: who held the file
         self.spooling = False  # landing gave up on the lock; later batches only try briefly
+        self._recorded = False  # the run's row is in the file, so batches need not add it
         self._patient = LockPolicy(timeout=lock_timeout)
         self._lookup = LockPolicy(timeout=min(lock_timeout, LOOKUP))
         self._brief = LockPolicy(timeout=min(lock_timeout, BRIEF))
@@ -84,6 +85,7 @@ class Lander:
         except WarehouseLocked as exc:
             self.holder, self.spooling = str(exc), True
             return Drained()
+        self._recorded = True
         return drained
 
     def known(self, document_ids: Sequence[str]) -> dict[str, Prior] | None:
@@ -110,7 +112,9 @@ class Lander:
         try:
             with self._lease.use():
                 drained = self._drain(policy)
-                landed = land(self.path, self.run, observed, priors_used, policy, batch_id)
+                landed = land(
+                    self.path, self.run, observed, priors_used, policy, batch_id, self._recorded
+                )
         except WarehouseLocked as exc:
             self.holder, self.spooling = str(exc), True
             batch, raw = to_arrow(observed, priors_used)
@@ -124,6 +128,7 @@ class Lander:
             )
             return Landed(Counter(), [], batch_id, self.run.run_id, spooled=True), drained
         self.spooling = False
+        self._recorded = self._recorded or bool(observed)  # landing a batch records the run
         return landed, drained
 
     def finish(self, status: str, message: str | None) -> tuple[Drained, int]:
