@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ def build_settings(
     if limit is not None and limit < 0:
         raise ConfigError([f"limit must be zero or more, got {limit}."])
     n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
+    duckdb_memory(env)  # applied where the warehouse opens (warehouse.connection); checked now
     return Settings(
         sources_file=sources_path,
         sources=chosen,
@@ -108,3 +110,20 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if seconds <= 0:
         raise ConfigError([f"${name} must be a positive number of seconds, got {value!r}."])
     return seconds
+
+
+# DuckDB's cap on the memory of a process that writes the warehouse; past it, DuckDB evicts
+# cached blocks and spills to <file>.tmp. Its own default, 80 % of RAM, lets the checkpoint
+# that merges a run's small row groups (texts and compressed pages) take what it likes:
+# +600 MB at 20,000 documents and growing with the corpus, measured. Readers keep the default.
+MEMORY_ENV = "INGEST_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "256MB"
+_SIZE = re.compile(r"(\d+(?:\.\d+)?) ?([KMGT]i?B)", re.IGNORECASE)
+
+
+def duckdb_memory(env: Mapping[str, str] = os.environ) -> str:
+    """DuckDB's memory cap for writing connections ($INGEST_DUCKDB_MEMORY), or a ConfigError."""
+    value = (env.get(MEMORY_ENV) or DEFAULT_MEMORY).strip()
+    if not _SIZE.fullmatch(value):
+        raise ConfigError([f"${MEMORY_ENV} must be a size such as 256MB or 2GB, got {value!r}."])
+    return value

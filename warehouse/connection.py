@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from tasks.settings import duckdb_memory
+
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 # DuckDB shares one database instance between the connections of a process. Opening one while
 # another thread closes the last (or creates the first) can hand out an instance whose Python
@@ -97,7 +99,8 @@ def open_connection(
     while True:
         try:
             with _INSTANCE:
-                writable = not read_only or path.resolve() in _HELD
+                joined = path.resolve() in _HELD
+                writable = not read_only or joined
                 conn = duckdb.connect(str(path), read_only=not writable)
             break
         except duckdb.IOException as exc:
@@ -113,9 +116,10 @@ def open_connection(
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
-    if writable:
+    if writable and not joined:  # a held file was capped and migrated when the lease took it
         try:
             with _INSTANCE:
+                conn.execute(f"SET memory_limit = '{duckdb_memory()}'")
                 migrate(conn)
         except BaseException:
             with _INSTANCE:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ingest_flow, query, run_cli
+from conftest import ingest_flow, query, run_cli, write_sources
 from httpsite import Site
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from support import (
@@ -358,3 +358,12 @@ def test_missing_sources_file_says_how_to_fix_it(tmp_path: Path, ledger: Ledger)
         documents=0,
         kept=0,
     )
+
+
+def test_unreadable_duckdb_memory_stops_before_anything_runs(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    write_sources(tmp_path / "sources.yaml", [{"name": "docs", "kind": "local", "path": "docs"}])
+    result = run_cli("run", cwd=tmp_path, env={"INGEST_DUCKDB_MEMORY": "lots"}, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "$INGEST_DUCKDB_MEMORY" in result.stderr and "'lots'" in result.stderr, result.stderr
+    assert not (tmp_path / "data").exists(), "nothing may start before the setting is valid"
