@@ -112,18 +112,15 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return seconds
 
 
-# DuckDB's cap on the memory of a process that writes the warehouse; past it, DuckDB evicts
-# cached blocks and spills to <file>.tmp. Its own default, 80 % of RAM, lets the checkpoint
-# that merges a run's small row groups (texts and compressed pages) take what it likes:
-# +600 MB at 20,000 documents and growing with the corpus, measured. Readers keep the default.
+# DuckDB's memory cap for processes that write the warehouse: this when set, else one that
+# grows with the file (warehouse.connection.memory_cap).
 MEMORY_ENV = "INGEST_DUCKDB_MEMORY"
-DEFAULT_MEMORY = "256MB"
 _SIZE = re.compile(r"(\d+(?:\.\d+)?) ?([KMGT]i?B)", re.IGNORECASE)
 
 
-def duckdb_memory(env: Mapping[str, str] = os.environ) -> str:
-    """DuckDB's memory cap for writing connections ($INGEST_DUCKDB_MEMORY), or a ConfigError."""
-    value = (env.get(MEMORY_ENV) or DEFAULT_MEMORY).strip()
-    if not _SIZE.fullmatch(value):
-        raise ConfigError([f"${MEMORY_ENV} must be a size such as 256MB or 2GB, got {value!r}."])
-    return value
+def duckdb_memory(env: Mapping[str, str] = os.environ) -> str | None:
+    """$INGEST_DUCKDB_MEMORY (a size such as 512MB or 2GB), None when unset, or a ConfigError."""
+    value = (env.get(MEMORY_ENV) or "").strip()
+    if value and not _SIZE.fullmatch(value):
+        raise ConfigError([f"${MEMORY_ENV} must be a size such as 512MB or 2GB, got {value!r}."])
+    return value or None

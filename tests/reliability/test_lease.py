@@ -153,22 +153,46 @@ def test_a_read_only_open_in_the_process_holding_the_lease_joins_it(tmp_path: Pa
         lease.release()
 
 
+def _memory_limit(conn: duckdb.DuckDBPyConnection) -> str:
+    return conn.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def _as_duckdb_says(size: str) -> str:
+    reference = duckdb.connect()
+    reference.execute(f"SET memory_limit = '{size}'")
+    return _memory_limit(reference)
+
+
 def test_writing_connections_cap_duckdb_memory_and_readers_do_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run's connections carry $INGEST_DUCKDB_MEMORY; a person's read-only query keeps DuckDB's own.
 
-    Without the cap a checkpoint that merges row groups took 600 MB more at 20,000
-    documents (see tasks.settings.duckdb_memory).
+    Without a cap a checkpoint that merges row groups took 600 MB more at 20,000 documents
+    (see warehouse.connection.memory_cap).
     """
     monkeypatch.setenv("INGEST_DUCKDB_MEMORY", "300MB")
-    reference = duckdb.connect()
-    reference.execute("SET memory_limit = '300MB'")
-    (capped,) = reference.execute("SELECT current_setting('memory_limit')").fetchone()
-    (default,) = duckdb.connect().execute("SELECT current_setting('memory_limit')").fetchone()
-    assert capped != default
+    default = _memory_limit(duckdb.connect())
+    assert _as_duckdb_says("300MB") != default
     path = tmp_path / "w.duckdb"
     with connection(path) as conn:
-        assert conn.execute("SELECT current_setting('memory_limit')").fetchone() == (capped,)
+        assert _memory_limit(conn) == _as_duckdb_says("300MB")
     with connection(path, read_only=True) as conn:
-        assert conn.execute("SELECT current_setting('memory_limit')").fetchone() == (default,)
+        assert _memory_limit(conn) == default
+
+
+def test_the_default_cap_grows_with_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Primary-key indexes must fit under the cap, and they grow with the file: so does the cap."""
+    monkeypatch.delenv("INGEST_DUCKDB_MEMORY", raising=False)
+    path = tmp_path / "w.duckdb"
+    with connection(path) as conn:
+        small = _memory_limit(conn)
+        conn.execute("CREATE TABLE filler AS SELECT random()::VARCHAR || range AS s FROM range(4000000)")
+    assert small == _as_duckdb_says("128MiB")
+    size = path.stat().st_size
+    assert size > 40 * 2**20
+    with connection(path) as conn:
+        grown = _memory_limit(conn)
+    assert grown == _as_duckdb_says(f"{(128 * 2**20 + size // 20) // 2**20}MiB")
