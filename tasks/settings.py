@@ -69,7 +69,6 @@ def build_settings(
     if limit is not None and limit < 0:
         raise ConfigError([f"limit must be zero or more, got {limit}."])
     n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
-    duckdb_memory(env)  # applied where the warehouse opens (warehouse.connection); checked now
     return Settings(
         sources_file=sources_path,
         sources=chosen,
@@ -89,6 +88,7 @@ def run_limits(env: Mapping[str, str], workers: int | None) -> tuple[int, float,
 
     Parameters win over $INGEST_WORKERS, $INGEST_EXTRACT_TIMEOUT and $INGEST_LOCK_TIMEOUT.
     """
+    duckdb_memory(env)  # checked before any work; applied where the warehouse opens
     env_workers = env.get("INGEST_WORKERS")
     n_workers = workers if workers is not None else int(env_workers) if env_workers else 1
     return (
@@ -121,6 +121,7 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?) ?([KMGT]i?B)", re.IGNORECASE)
 def duckdb_memory(env: Mapping[str, str] = os.environ) -> str | None:
     """$INGEST_DUCKDB_MEMORY (a size such as 512MB or 2GB), None when unset, or a ConfigError."""
     value = (env.get(MEMORY_ENV) or "").strip()
-    if value and not _SIZE.fullmatch(value):
+    size = _SIZE.fullmatch(value)
+    if value and not (size and float(size.group(1)) > 0):
         raise ConfigError([f"${MEMORY_ENV} must be a size such as 512MB or 2GB, got {value!r}."])
     return value or None

@@ -42,19 +42,22 @@ _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
 # DuckDB's own memory limit, 80 % of RAM, lets the checkpoint that merges a run's small row
 # groups (texts and compressed pages) keep what it reads: +600 MB at 20,000 documents, and
 # more as the corpus grows (measured). A fixed cap is no answer either: an insert fails when
-# DuckDB cannot load a primary-key index under it (two of 400,000 keys took 90 MB, measured),
-# and the indexes grow with the warehouse. So the cap grows with the file.
+# DuckDB cannot hold a table's primary-key index under it (two of 400,000 keys took 90 MB,
+# 112 bytes a key, measured). So the cap is a base plus room for every key the file holds.
 BASE_MEMORY = 128 * 2**20
-MEMORY_PER_FILE_BYTE = 0.05
+MEMORY_PER_KEY = 300
+# The keyed tables that grow with the corpus. Counting them costs 2 ms; duckdb_tables(), 10.
+_KEYED = ("documents", "versions", "raw_payloads", "signatures", "search_docs")
+_KEYS = "SELECT " + " + ".join(f"(SELECT count(*) FROM {table})" for table in _KEYED)
 
 
-def memory_cap(path: Path) -> str:
-    """DuckDB's memory cap for a process writing `path`: $INGEST_DUCKDB_MEMORY, else 128 MB + 5 % of it."""
+def memory_cap(conn: duckdb.DuckDBPyConnection) -> str:
+    """DuckDB's memory cap for a writing connection: $INGEST_DUCKDB_MEMORY, else 128 MiB + 300 B a key."""
     chosen = duckdb_memory()
     if chosen:
         return chosen
-    size = path.stat().st_size if path.exists() else 0
-    return f"{(BASE_MEMORY + int(size * MEMORY_PER_FILE_BYTE)) // 2**20}MiB"
+    (keys,) = conn.execute(_KEYS).fetchone() or (0,)
+    return f"{(BASE_MEMORY + int(keys) * MEMORY_PER_KEY) // 2**20}MiB"
 
 
 class WarehouseLocked(Exception):
@@ -137,8 +140,8 @@ def open_connection(
     if writable and not joined:  # a held file was capped and migrated when the lease took it
         try:
             with _INSTANCE:
-                conn.execute(f"SET memory_limit = '{memory_cap(path)}'")
                 migrate(conn)
+                conn.execute(f"SET memory_limit = '{memory_cap(conn)}'")
         except BaseException:
             with _INSTANCE:
                 conn.close()

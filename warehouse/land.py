@@ -374,7 +374,7 @@ def land_tables(
     A statement costs a few milliseconds even with nothing to do, so those that cannot
     change anything are left out: most of a re-run is batches of pages that had not changed.
     Only a spooled batch can come twice (a fresh batch id is new), only a document without
-    a prior observation can lack its `documents` row, and only new texts need the rest.
+    a prior version can lack its `documents` row, and only new texts need the rest.
     """
     now = datetime.now(UTC)
     batch = conform(batch, BATCH_SCHEMA)
@@ -387,7 +387,9 @@ def land_tables(
             return Landed(Counter(), [], batch_id, run.run_id, already=True)
         if not run_recorded:
             conn.execute(_INSERT_RUN, run.row())
-        if _any_unknown(batch):
+        # A spooled batch's priors came from the file as it was then, which may since have
+        # been replaced or restored from a backup: only a fresh batch's priors are current.
+        if spooled_at is not None or _any_unknown(batch):
             conn.execute(_INSERT_DOCUMENTS)
         if raw.num_rows:
             conn.execute(_INSERT_RAW, [now])

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from rich.table import Table
 
 from flows.cli.common import CliError, console, err_console
+from tasks.settings import MEMORY_ENV
 from tasks.summary import LABELS, OUTCOMES
 
 # Prefect's temporary in-process server is chatty at exit and phones home by default, and
@@ -58,7 +59,19 @@ def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str
         with temporary_settings(updates=ephemeral):
             return run_flow()
     except Exception as exc:
-        raise CliError(f"the {name} run failed: {type(exc).__name__}: {exc}", exit_code=1) from None
+        raise CliError(
+            f"the {name} run failed: {type(exc).__name__}: {exc}{_next_step(exc)}", exit_code=1
+        ) from None
+
+
+def _next_step(exc: Exception) -> str:
+    """What to do about a failure a setting fixes, as a sentence to append."""
+    if "failed to allocate" in str(exc) or type(exc).__name__ == "OutOfMemoryException":
+        return (
+            f"\nDuckDB reached its memory cap for writing the warehouse: set {MEMORY_ENV} "
+            "higher (e.g. 2GB) and run again. Nothing that landed was touched."
+        )
+    return ""
 
 
 def show_summary(summary: dict[str, object], as_json: bool) -> None:

@@ -360,10 +360,20 @@ def test_missing_sources_file_says_how_to_fix_it(tmp_path: Path, ledger: Ledger)
     )
 
 
-def test_unreadable_duckdb_memory_stops_before_anything_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("value", ["lots", "0MB"])
+def test_unreadable_duckdb_memory_stops_before_anything_runs(tmp_path: Path, value: str) -> None:
     (tmp_path / "docs").mkdir()
     write_sources(tmp_path / "sources.yaml", [{"name": "docs", "kind": "local", "path": "docs"}])
-    result = run_cli("run", cwd=tmp_path, env={"INGEST_DUCKDB_MEMORY": "lots"}, timeout=60)
+    result = run_cli("run", cwd=tmp_path, env={"INGEST_DUCKDB_MEMORY": value}, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "$INGEST_DUCKDB_MEMORY" in result.stderr and "'lots'" in result.stderr, result.stderr
+    assert "$INGEST_DUCKDB_MEMORY" in result.stderr and repr(value) in result.stderr, result.stderr
     assert not (tmp_path / "data").exists(), "nothing may start before the setting is valid"
+
+
+def test_a_run_that_outgrows_duckdbs_memory_cap_names_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("标题\n" + "正文内容，第一段。" * 40, encoding="utf-8")
+    write_sources(tmp_path / "sources.yaml", [{"name": "docs", "kind": "local", "path": "docs"}])
+    result = run_cli("run", cwd=tmp_path, env={"INGEST_DUCKDB_MEMORY": "1MB"}, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "set INGEST_DUCKDB_MEMORY higher" in result.stderr, result.stderr

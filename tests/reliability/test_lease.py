@@ -181,18 +181,30 @@ def test_writing_connections_cap_duckdb_memory_and_readers_do_not(
         assert _memory_limit(conn) == default
 
 
-def test_the_default_cap_grows_with_the_warehouse(
+def test_the_default_cap_grows_with_the_keys_the_warehouse_holds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Primary-key indexes must fit under the cap, and they grow with the file: so does the cap."""
+    """DuckDB must hold primary-key indexes under the cap, and they grow with the corpus: so does it."""
     monkeypatch.delenv("INGEST_DUCKDB_MEMORY", raising=False)
     path = tmp_path / "w.duckdb"
     with connection(path) as conn:
-        small = _memory_limit(conn)
-        conn.execute("CREATE TABLE filler AS SELECT random()::VARCHAR || range AS s FROM range(4000000)")
-    assert small == _as_duckdb_says("128MiB")
-    size = path.stat().st_size
-    assert size > 40 * 2**20
+        empty = _memory_limit(conn)
+        conn.execute(
+            "INSERT INTO documents SELECT md5(range::VARCHAR), 'l', 'file', 's', 'o', now() "
+            "FROM range(100000)"
+        )
+    assert empty == _as_duckdb_says("128MiB")
     with connection(path) as conn:
         grown = _memory_limit(conn)
-    assert grown == _as_duckdb_says(f"{(128 * 2**20 + size // 20) // 2**20}MiB")
+    assert grown == _as_duckdb_says(f"{(128 * 2**20 + 100_000 * 300) // 2**20}MiB")
+
+
+def test_connections_that_join_a_held_file_share_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INGEST_DUCKDB_MEMORY", "300MB")
+    path = tmp_path / "w.duckdb"
+    lease = Lease(path)
+    with lease.use(), connection(path) as conn:
+        assert _memory_limit(conn) == _as_duckdb_says("300MB")
+    lease.release()

@@ -4,6 +4,7 @@ unreadable one is set aside for a person without holding up the rest."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from support import warehouse_rows
 
 from tasks.identity import file_locator
 from tasks.records import Article, Observed
-from warehouse.land import RunInfo
+from warehouse.check import check_warehouse
+from warehouse.land import RunInfo, priors
 from warehouse.lander import Lander
 from warehouse.spool import pending, put, spool_dir
 
@@ -87,6 +89,28 @@ def test_a_spool_entry_landed_twice_adds_nothing_the_second_time(
         documents=3,
         kept=3,
     )
+
+
+def test_a_batch_spooled_before_the_warehouse_was_replaced_lands_whole(tmp_path: Path) -> None:
+    # A batch is looked up against the file as it is, and may land much later from the spool:
+    # after the file was restored from an older backup, or started afresh. Its priors then
+    # name versions the file does not have, and its documents must still get their rows.
+    warehouse = tmp_path / "w.duckdb"
+    first = Lander(warehouse, RUN, lock_timeout=0.5)
+    first.land(batch(tmp_path, ["a.txt", "b.txt"]), {})
+    first.finish("completed", None)
+    second = Lander(warehouse, replace(RUN, run_id="run-2"), lock_timeout=0.5)
+    changed = batch(tmp_path, ["a.txt", "b.txt"], "改过的正文")
+    known = priors(warehouse, [o.locator.document_id for o in changed])
+    assert len(known) == 2 and all(p.version == 1 for p in known.values())
+    with holding(warehouse, 60):
+        assert second.land(changed, known)[0].spooled
+    for leftover in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+        leftover.unlink(missing_ok=True)  # started afresh; the spool beside it stays
+    drained = Lander(warehouse, replace(RUN, run_id="run-3"), lock_timeout=0.5).start()
+    assert [d.outcomes["new"] for d in drained.landed] == [2]
+    assert warehouse_rows(warehouse, "select count(*) from documents") == [(2,)]
+    assert [f for f in check_warehouse(warehouse) if not f.ok] == []
 
 
 def test_unreadable_spool_entry_is_set_aside_and_the_rest_land(
