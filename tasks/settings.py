@@ -113,7 +113,7 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
 
 
 # DuckDB's memory cap for processes that write the warehouse: this when set, else one that
-# grows with the file (warehouse.connection.memory_cap).
+# grows with the keys the warehouse holds (warehouse.connection.memory_cap).
 MEMORY_ENV = "INGEST_DUCKDB_MEMORY"
 _SIZE = re.compile(r"(\d+(?:\.\d+)?) ?([KMGT]i?B)", re.IGNORECASE)
 

@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Callable
 
+import duckdb
 from rich.table import Table
 
 from flows.cli.common import CliError, console, err_console
@@ -66,7 +67,8 @@ def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str
 
 def _next_step(exc: Exception) -> str:
     """What to do about a failure a setting fixes, as a sentence to append."""
-    if "failed to allocate" in str(exc) or type(exc).__name__ == "OutOfMemoryException":
+    # A commit that cannot allocate comes as a TransactionException, so the words count too.
+    if isinstance(exc, duckdb.OutOfMemoryException) or "failed to allocate" in str(exc):
         return (
             f"\nDuckDB reached its memory cap for writing the warehouse: set {MEMORY_ENV} "
             "higher (e.g. 2GB) and run again. Nothing that landed was touched."
