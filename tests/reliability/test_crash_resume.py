@@ -16,12 +16,15 @@ from support import article_pages, warehouse_rows
 
 from warehouse.spool import pending, spool_dir
 
-DOCS = 40
+DOCS = 100
 BATCH = 4
+# The kill comes up to 0.3 s after batch KILL_AFTER[1] lands. Landing a batch of four takes tens
+# of milliseconds, so at least 17 batches must still be to come, or the run may finish first.
+KILL_AFTER = (2, 8)
 
 
 def setup(root: Path) -> Path:
-    """Forty small articles on disk and a sources file; returns the warehouse path."""
+    """DOCS small articles on disk and a sources file; returns the warehouse path."""
     article_pages(root, DOCS)
     write_sources(root / "sources.yaml", [{"name": "docs", "kind": "local", "path": "docs"}])
     return root / "data" / "warehouse.duckdb"
@@ -57,7 +60,7 @@ def test_killed_run_leaves_whole_batches_and_the_next_run_lands_the_rest(
     warehouse = setup(tmp_path)
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
-    batch = rng.randint(2, DOCS // BATCH - 3)
+    batch = rng.randint(*KILL_AFTER)
     env = {"PREFECT_API_URL": prefect_api}
     with ingest(*run_args(warehouse), cwd=tmp_path, env=env) as run:
         run.wait_for(rf"batch {batch} landed")
