@@ -197,14 +197,3 @@ def test_the_default_cap_grows_with_the_keys_the_warehouse_holds(
     with connection(path) as conn:
         grown = _memory_limit(conn)
     assert grown == _as_duckdb_says(f"{(128 * 2**20 + 100_000 * 300) // 2**20}MiB")
-
-
-def test_connections_that_join_a_held_file_share_its_cap(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("INGEST_DUCKDB_MEMORY", "300MB")
-    path = tmp_path / "w.duckdb"
-    lease = Lease(path)
-    with lease.use(), connection(path) as conn:
-        assert _memory_limit(conn) == _as_duckdb_says("300MB")
-    lease.release()
