@@ -10,6 +10,10 @@ import pytest
 from conftest import ingest_flow, query
 from httpsite import Page, Site
 
+from tasks.fetch import Fetcher
+from tasks.records import Locator
+from tasks.sources import FetchConfig
+
 BODY = (
     "<p>河南省直机关各级党组织和广大共产党员深入贯彻习近平总书记重要指示精神，在疫情防控阻击战中奋勇当先。</p>"
     * 3
@@ -104,6 +108,32 @@ def test_credentials_in_netrc_are_not_sent_to_the_sites_crawled(
     url = site.page("/a.html", GBK_PAGE)
     assert ingest_flow(tmp_path, urls_source(url))["new"] == 1
     assert all("Authorization" not in headers for _, headers in site.requests)
+
+
+@pytest.mark.parametrize("bypass", [False, True], ids=["through the proxy", "NO_PROXY"])
+def test_the_proxy_in_the_environment_is_used_unless_no_proxy_names_the_host(
+    site: Site, monkeypatch: pytest.MonkeyPatch, bypass: bool
+) -> None:
+    # The fetcher reads the proxy settings once per origin, not per request as requests
+    # does: the answer must still be the one requests would give, NO_PROXY included.
+    proxy = Site().start()
+    try:
+        url = site.page("/a.html", GBK_PAGE)
+        proxy.page(url, GBK_PAGE.replace("疫情防控", "代理"))  # a proxy is asked for the whole URL
+        for name in ("HTTP_PROXY", "http_proxy"):
+            monkeypatch.setenv(name, proxy.base)
+        for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        if bypass:
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        with Fetcher(FetchConfig(), "test") as fetcher:
+            locator = Locator("web", "http", url, url, "a")
+            bodies = [fetcher.fetch(locator, robots=False).body for _ in range(3)]
+        assert len(set(bodies)) == 1
+        assert ("代理" in bodies[0].decode()) is not bypass
+        assert (proxy.hits[url], site.hits["/a.html"]) == ((0, 3) if bypass else (3, 0))
+    finally:
+        proxy.stop()
 
 
 def test_404_is_recorded_as_terminal_and_not_retried(tmp_path: Path, site: Site) -> None:
