@@ -71,8 +71,8 @@ BATCH_SCHEMA = pa.schema(
 )
 RAW_SCHEMA = pa.schema([("raw_hash", _STR), ("size", pa.int32()), ("content", pa.binary())])
 
-_LANDING = """
-CREATE TEMP TABLE landing AS
+# Each row of the batch beside the document's latest version, and what the row amounts to.
+_DECIDE = """
 WITH latest AS (
     SELECT document_id, max(version) AS version
     FROM versions
@@ -97,6 +97,8 @@ FROM batch b
 LEFT JOIN latest l USING (document_id)
 LEFT JOIN versions lv ON lv.document_id = l.document_id AND lv.version = l.version
 """
+# Batches with new texts read the decision several times; the rest read it once, in place.
+_LANDING = f"CREATE TEMP TABLE landing AS {_DECIDE}"
 
 _INSERT_DOCUMENTS = """
 INSERT INTO documents
@@ -125,7 +127,7 @@ FROM landing
 WHERE outcome IN ('new', 'changed')
 """
 
-_INSERT_OBSERVATIONS = """
+_OBSERVE = """
 INSERT INTO observation_log (
     run_id, document_id, source, locator, observed_at, outcome, version, stage, error_class,
     reason, message, http_status, final_url, etag, last_modified, media_type, raw_hash,
@@ -142,7 +144,7 @@ SELECT $run_id, document_id, source, locator, observed_at, outcome,
        http_status, final_url, etag, last_modified, media_type, raw_hash, elapsed_ms,
        CASE WHEN status IN ('extracted', 'raw_unchanged') THEN $pipeline_version END,
        $batch_id, declared_charset
-FROM landing
+FROM {landing}
 RETURNING outcome
 """
 
@@ -176,9 +178,12 @@ SELECT unnest(terms), document_id, unnest(term_counts)
 FROM landing WHERE outcome IN ('new', 'changed') AND terms IS NOT NULL
 """
 
+_INSERT_OBSERVATIONS = _OBSERVE.format(landing="landing")
+_OBSERVE_IN_PLACE = _OBSERVE.format(landing=f"({_DECIDE}) AS landing")
+
 _INSERT_BATCH = """
-INSERT INTO landed_batches
-SELECT ?, ?, ?, count(*), ? FROM landing
+INSERT INTO landed_batches (batch_id, run_id, landed_at, observations, spooled_at)
+VALUES (?, ?, ?, ?, ?)
 """
 
 _NEW_SAMPLE = """
@@ -379,7 +384,8 @@ def land_tables(
     now = datetime.now(UTC)
     batch = conform(batch, BATCH_SCHEMA)
     conn.register("batch", batch)
-    conn.register("raw_batch", conform(raw, RAW_SCHEMA))
+    if raw.num_rows:  # registering costs what a statement does; most re-run batches have none
+        conn.register("raw_batch", conform(raw, RAW_SCHEMA))
     conn.execute("BEGIN TRANSACTION")
     try:
         if spooled_at is not None and conn.execute(_ALREADY_LANDED, [batch_id]).fetchall()[0][0]:
@@ -393,9 +399,9 @@ def land_tables(
             conn.execute(_INSERT_DOCUMENTS)
         if raw.num_rows:
             conn.execute(_INSERT_RAW, [now])
-        conn.execute(_LANDING)
         texts = batch.num_rows - batch.column("content_hash").null_count
         if texts:
+            conn.execute(_LANDING)
             conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
             conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
             if conn.execute(_ANY_CHANGED).fetchall()[0][0]:
@@ -404,19 +410,22 @@ def land_tables(
             conn.execute(_INDEX_DOCS, [segmenter()])
             conn.execute(_INDEX_TERMS)
         observations = conn.execute(
-            _INSERT_OBSERVATIONS,
+            _INSERT_OBSERVATIONS if texts else _OBSERVE_IN_PLACE,
             {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
         ).fetchall()
-        conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, spooled_at])
-        new = conn.execute(_NEW_SAMPLE).fetchall() if texts else []
-        conn.execute("DROP TABLE landing")
+        conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, len(observations), spooled_at])
+        new = []
+        if texts:
+            new = conn.execute(_NEW_SAMPLE).fetchall()
+            conn.execute("DROP TABLE landing")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     finally:
         conn.unregister("batch")
-        conn.unregister("raw_batch")
+        if raw.num_rows:
+            conn.unregister("raw_batch")
     return Landed(Counter(outcome for (outcome,) in observations), new, batch_id, run.run_id)
 
 
