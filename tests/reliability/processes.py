@@ -1,4 +1,4 @@
-"""Processes the fault tests start and end: `ingest` runs, and a holder of the warehouse file.
+"""Processes the fault tests start and end: `ingest` runs, a holder and a knocker of the warehouse file.
 
 Every process here is started by the test and ended by its PID (also when the
 test fails), never by name.
@@ -6,6 +6,7 @@ test fails), never by name.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -139,6 +140,62 @@ def holding(warehouse: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
         if holder.poll() is None:
             os.kill(holder.pid, signal.SIGTERM)
         holder.wait(30)
+
+
+# Waits for "go", then opens the file read-only as a `duckdb` shell would, again and again,
+# until it gets in; reports whether the first try found the file held and how long it took.
+KNOCK = """
+import json, sys, time, duckdb
+print("ready", flush=True)
+sys.stdin.readline()
+started, first_locked = time.monotonic(), None
+while True:
+    try:
+        duckdb.connect(sys.argv[1], read_only=True).close()
+        break
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc) or time.monotonic() - started > 20:
+            raise
+        first_locked = True if first_locked is None else first_locked
+        time.sleep(0.01)
+print(json.dumps({"first_locked": bool(first_locked), "waited": time.monotonic() - started}))
+"""
+
+
+class Knocker:
+    """A process that tries to open the warehouse when told to, and says how it went."""
+
+    def __init__(self, proc: subprocess.Popen[str]):
+        self.proc = proc
+
+    def go(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+
+    def result(self) -> dict[str, float]:
+        out, err = self.proc.communicate(timeout=30)
+        assert self.proc.returncode == 0, err
+        return json.loads(out)
+
+
+@contextmanager
+def knocker(warehouse: Path) -> Iterator[Knocker]:
+    """A process waiting to open the warehouse read-only; `go()` starts it knocking."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KNOCK, str(warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        yield Knocker(proc)
+    finally:
+        if proc.poll() is None:
+            proc.kill()  # by its PID: the process this test started
+            proc.wait()
 
 
 def gone(pids: list[int], timeout: float = 15) -> list[int]:
