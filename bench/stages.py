@@ -29,7 +29,7 @@ def main() -> None:
 
     from trafilatura import bare_extraction
 
-    from tasks.batch import _warm_up
+    from tasks.batch import warm_up
     from tasks.charset import decode
     from tasks.extract import ExtractOptions, extract_html
     from tasks.normalise.draft import Draft
@@ -40,7 +40,7 @@ def main() -> None:
     from tasks.version import pipeline_version
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    _warm_up(ProcessOptions(pipeline_version()))
+    warm_up(ProcessOptions(pipeline_version()))
     derive(_article(None, "预热分词词典"))  # loads jieba-rs and draws the permutations
     bodies = [p.read_bytes() for p in sorted((build(2000) / "pages").glob("*.html"))]
     bodies = bodies[: args.pages]

@@ -156,7 +156,7 @@ class Extractor:
     def _workers(self) -> WorkerPool[tuple[Payload, Prior | None], Observed]:
         if self._pool is None:
             self._pool = WorkerPool(
-                self.workers, _process_one, _warm_up, (self.options,), self.time_limit
+                self.workers, _process_one, warm_up, (self.options,), self.time_limit
             )
         return self._pool
 
@@ -209,7 +209,7 @@ def _lost(payload: Payload, lost: Lost) -> Observed:
     return observe(Failure(payload.locator, "extract", "terminal", reason, message))
 
 
-# Set in each worker process by _warm_up, so options cross the pipe once, not per page.
+# Set in each worker process by warm_up, so options cross the pipe once, not per page.
 _OPTIONS: list[ProcessOptions] = []
 
 
@@ -218,7 +218,7 @@ def _process_one(item: tuple[Payload, Prior | None]) -> Observed:
     return process(payload, prior, _OPTIONS[0])
 
 
-def _warm_up(options: ProcessOptions) -> None:
+def warm_up(options: ProcessOptions) -> None:
     """Load the extractor and converters, and the segmenter and signatures if used, once."""
     import trafilatura  # noqa: F401
 
