@@ -109,7 +109,7 @@ def process(payload: Payload, prior: Prior | None, options: ProcessOptions) -> O
 def derive(article: Article) -> Derived:
     """The near-duplicate signature and search terms of a new version."""
     counts = index_terms(article.title, article.text)
-    return Derived(minhash(article.text), tuple(counts), tuple(counts.values()))
+    return Derived.of(minhash(article.text), counts)
 
 
 def with_derived(observed: Sequence[Observed], known: dict[str, Prior]) -> list[Observed]:

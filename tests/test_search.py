@@ -145,6 +145,55 @@ def test_a_new_version_is_searchable_as_soon_as_its_batch_lands(tmp_path: Path) 
     assert [h.locator for h in search(path, "疫情防控").hits] == ["docs:a.txt"]
 
 
+def test_packed_terms_land_as_the_rows_they_stand_for(tmp_path: Path) -> None:
+    """Terms cross from the workers packed (tasks.records.Derived); the index must not care."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from tasks.identity import file_locator
+    from tasks.load import load_file
+    from tasks.process import ProcessOptions, process
+    from tasks.records import TERM_SEPARATOR, Derived, Payload
+    from tasks.version import pipeline_version
+    from warehouse.land import RunInfo, land
+
+    counts = {
+        "a.txt": {"秋粮": 2, "收购": 1, "进度": 3},
+        "b.txt": {},  # a text without a single term: indexed, with nothing to find
+        "c.txt": None,  # not derived: left to the end-of-run refresh
+        "d.txt": {"市场": 1, f"坏{TERM_SEPARATOR}词": 5, "平稳": 4},
+    }
+    observed = []
+    for name, terms in counts.items():
+        (tmp_path / name).write_text(f"{name} 标题\n正文内容。", encoding="utf-8")
+        payload = load_file(file_locator("docs", tmp_path, tmp_path / name), 10**6)
+        assert isinstance(payload, Payload)
+        o = process(payload, None, ProcessOptions(pipeline_version(), derive=False))
+        derived = None if terms is None else Derived.of((1, 2, 3), terms)
+        observed.append(replace(o, derived=derived))
+    assert observed[3].derived is not None
+    assert observed[3].derived.terms == ("市场", "平稳") and observed[3].derived.counts == (1, 4)
+    path = tmp_path / "warehouse.duckdb"
+    land(path, RunInfo("run", "ingest", datetime.now(UTC), pipeline_version()), observed)
+    with duckdb.connect(str(path), read_only=True) as conn:
+        rows = conn.execute(
+            "SELECT d.locator, t.term, t.tf FROM search_terms t JOIN documents d USING "
+            "(document_id) ORDER BY d.locator, t.term"
+        ).fetchall()
+        docs = conn.execute(
+            "SELECT d.locator, s.length FROM search_docs s JOIN documents d USING "
+            "(document_id) ORDER BY d.locator"
+        ).fetchall()
+    assert rows == [
+        ("docs:a.txt", "收购", 1),
+        ("docs:a.txt", "秋粮", 2),
+        ("docs:a.txt", "进度", 3),
+        ("docs:d.txt", "市场", 1),
+        ("docs:d.txt", "平稳", 4),
+    ]
+    assert docs == [("docs:a.txt", 6), ("docs:b.txt", 0), ("docs:d.txt", 5)]
+
+
 def test_landing_signs_and_indexes_what_the_workers_left_unsigned(tmp_path: Path) -> None:
     """With a core to spare the workers leave derivation to landing (Extractor, with_derived)."""
     from dataclasses import replace

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tasks.records import Observed, Prior
+from tasks.records import TERM_SEPARATOR, Derived, Observed, Prior
 from tasks.segment import segmenter
 from tasks.signature import SCHEME as SIGNATURE_SCHEME
 from warehouse.connection import LockPolicy, connection
@@ -457,6 +457,7 @@ def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.
     """The batch and its new raw payloads as Arrow tables."""
     cols: dict[str, list] = {name: [] for name in BATCH_SCHEMA.names}
     raw_cols: dict[str, list] = {name: [] for name in RAW_SCHEMA.names}
+    packed: list[Derived | None] = []
     for o in observed:
         loc, art, fail, derived = o.locator, o.article, o.failure, o.derived
         discover_failure = fail is not None and fail.stage == "discover"
@@ -496,16 +497,41 @@ def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.
             "flag_details": list(art.flags) if art else None,
             "declared_charset": o.declared_charset,
             "signature": list(derived.signature) if derived else None,
-            "terms": list(derived.terms) if derived else None,
-            "term_counts": list(derived.counts) if derived else None,
         }
         for name, value in values.items():
             cols[name].append(value)
+        packed.append(derived)
         if o.raw_compressed is not None and o.raw_hash:
             raw_cols["raw_hash"].append(o.raw_hash)
             raw_cols["size"].append(o.raw_size or 0)
             raw_cols["content"].append(o.raw_compressed)
+    cols["terms"], cols["term_counts"] = _term_columns(packed)
     return (
         pa.Table.from_pydict(cols, schema=BATCH_SCHEMA),
         pa.Table.from_pydict(raw_cols, schema=RAW_SCHEMA),
+    )
+
+
+def _term_columns(packed: Sequence[Derived | None]) -> tuple[pa.ListArray, pa.ListArray]:
+    """The `terms` and `term_counts` list columns, unpacked in Arrow rather than term by term.
+
+    Every row's terms are split out of one string, and every row's counts read from one
+    buffer; a row without a `Derived` gets null lists, one with no terms empty ones.
+    """
+    present = [d for d in packed if d is not None]
+    offsets = [0]
+    for d in packed:
+        offsets.append(offsets[-1] + (len(d.packed_counts) // 4 if d else 0))
+    text = TERM_SEPARATOR.join(d.packed_terms for d in present if d.packed_counts)
+    terms = (
+        pc.split_pattern(pa.array([text]), TERM_SEPARATOR).values if text else pa.array([], _STR)
+    )
+    counts = pa.Array.from_buffers(
+        pa.int32(), offsets[-1], [None, pa.py_buffer(b"".join(d.packed_counts for d in present))]
+    )
+    mask = pa.array([d is None for d in packed])
+    where = pa.array(offsets, pa.int32())
+    return (
+        pa.ListArray.from_arrays(where, terms, mask=mask),
+        pa.ListArray.from_arrays(where, counts, mask=mask),
     )
