@@ -21,7 +21,7 @@ from importlib.metadata import version
 from tasks.fold import fold
 
 # Bump when term extraction changes: documents indexed by another segmenter are re-indexed.
-SEGMENTER_REVISION = 2
+SEGMENTER_REVISION = 3
 SNIPPET_WIDTH = 60
 _WORD = re.compile(r"\w")
 
@@ -36,7 +36,9 @@ def index_terms(title: str | None, text: str) -> Counter[str]:
     """Terms of a document (title and text) with their counts."""
     import rjieba
 
-    counts = Counter(rjieba.cut_all(fold(f"{title or ''}\n{text}")))
+    # Full mode keeps a line break inside a run of letters and digits ("2023\ngdp"), so a
+    # paragraph that starts with one would hide its first word: breaks become spaces.
+    counts = Counter(rjieba.cut_all(fold(f"{title or ''} {text}").replace("\n", " ")))
     # Drop punctuation and spaces among the distinct terms; isalnum settles most at C speed.
     for term in [t for t in counts if not t.isalnum() and not _WORD.search(t)]:
         del counts[term]

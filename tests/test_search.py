@@ -145,6 +145,13 @@ def test_a_new_version_is_searchable_as_soon_as_its_batch_lands(tmp_path: Path) 
     assert [h.locator for h in search(path, "疫情防控").hits] == ["docs:a.txt"]
 
 
+def test_a_paragraph_that_starts_with_letters_or_digits_keeps_its_first_word() -> None:
+    # jieba's full mode treats a line break as part of a run of letters and digits.
+    terms = index_terms("报告 2023", "GDP增长\nGDP总量上升\n2024年预计")
+    assert not [t for t in terms if not t.strip() or any(c.isspace() for c in t)]
+    assert (terms["gdp"], terms["2023"], terms["2024"]) == (2, 1, 1)
+
+
 def test_packed_terms_land_as_the_rows_they_stand_for(tmp_path: Path) -> None:
     """Terms cross from the workers packed (tasks.records.Derived); the index must not care."""
     from dataclasses import replace
