@@ -162,7 +162,7 @@ def test_packed_terms_land_as_the_rows_they_stand_for(tmp_path: Path) -> None:
     from tasks.process import ProcessOptions, process
     from tasks.records import TERM_SEPARATOR, Derived, Payload
     from tasks.version import pipeline_version
-    from warehouse.land import RunInfo, land
+    from warehouse.land import RunInfo, land, to_arrow
 
     counts = {
         "a.txt": {"秋粮": 2, "收购": 1, "进度": 3},
@@ -199,6 +199,7 @@ def test_packed_terms_land_as_the_rows_they_stand_for(tmp_path: Path) -> None:
         ("docs:d.txt", "平稳", 4),
     ]
     assert docs == [("docs:a.txt", 6), ("docs:b.txt", 0), ("docs:d.txt", 5)]
+    assert to_arrow([], {})[0].num_rows == 0  # an empty batch can still be spooled
 
 
 def test_landing_signs_and_indexes_what_the_workers_left_unsigned(tmp_path: Path) -> None:

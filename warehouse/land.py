@@ -373,8 +373,13 @@ def land_tables(
     raw: pa.Table,
     spooled_at: datetime | None = None,
     run_recorded: bool = False,
+    terms_by: str | None = None,
 ) -> Landed:
     """Land a batch already in Arrow form, once: a spooled batch that has landed before is skipped.
+
+    `terms_by` names the segmenter that cut the batch's search terms, when it is not this
+    process's (a spooled batch's were cut by whatever release spooled it); a name other
+    than the current one has the end-of-run refresh cut them again.
 
     A statement costs a few milliseconds even with nothing to do, so those that cannot
     change anything are left out: most of a re-run is batches of pages that had not changed.
@@ -407,7 +412,7 @@ def land_tables(
             if conn.execute(_ANY_CHANGED).fetchall()[0][0]:
                 for statement in _UNINDEX_CHANGED:
                     conn.execute(statement)
-            conn.execute(_INDEX_DOCS, [segmenter()])
+            conn.execute(_INDEX_DOCS, [terms_by or segmenter()])
             conn.execute(_INDEX_TERMS)
         observations = conn.execute(
             _INSERT_OBSERVATIONS if texts else _OBSERVE_IN_PLACE,
@@ -523,13 +528,13 @@ def _term_columns(packed: Sequence[Derived | None]) -> tuple[pa.ListArray, pa.Li
     for d in packed:
         offsets.append(offsets[-1] + (len(d.packed_counts) // 4 if d else 0))
     text = TERM_SEPARATOR.join(d.packed_terms for d in present if d.packed_counts)
-    terms = (
-        pc.split_pattern(pa.array([text]), TERM_SEPARATOR).values if text else pa.array([], _STR)
-    )
+    terms = pc.split_pattern(pa.array([text]), TERM_SEPARATOR).values
+    if not offsets[-1]:  # no terms at all: the split of "" would hold one
+        terms = pa.array([], _STR)
     counts = pa.Array.from_buffers(
         pa.int32(), offsets[-1], [None, pa.py_buffer(b"".join(d.packed_counts for d in present))]
     )
-    mask = pa.array([d is None for d in packed])
+    mask = pa.array([d is None for d in packed], pa.bool_())
     where = pa.array(offsets, pa.int32())
     return (
         pa.ListArray.from_arrays(where, terms, mask=mask),

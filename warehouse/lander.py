@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tasks.records import Observed, Prior
+from tasks.segment import segmenter
 from warehouse.connection import Lease, LockPolicy, WarehouseLocked, connection
 from warehouse.land import (
     Landed,
@@ -123,7 +124,7 @@ class Lander:
                 "batch",
                 batch_id,
                 len(observed),
-                {"run": self.run.as_json()},
+                {"run": self.run.as_json(), "segmenter": segmenter()},
                 {"batch": batch, "raw": raw},
             )
             return Landed(Counter(), [], batch_id, self.run.run_id, spooled=True), drained
@@ -176,8 +177,19 @@ class Lander:
                     else:
                         run = RunInfo.from_json(entry.info["run"])
                         batch, raw = entry.table("batch"), entry.table("raw")
+                        # Entries from before the segmenter was recorded get a name that
+                        # is nobody's, so their terms are cut again.
+                        terms_by = str(entry.info.get("segmenter", "unrecorded"))
                         landed.append(
-                            land_tables(conn, run, entry.batch_id, batch, raw, entry.spooled_at)
+                            land_tables(
+                                conn,
+                                run,
+                                entry.batch_id,
+                                batch,
+                                raw,
+                                entry.spooled_at,
+                                terms_by=terms_by,
+                            )
                         )
                 except (SpoolError, KeyError, ValueError, TypeError, pa.ArrowException) as exc:
                     why = f"cannot land this spool entry: {type(exc).__name__}: {exc}"

@@ -16,10 +16,13 @@ from processes import holding
 from support import warehouse_rows
 
 from tasks.identity import file_locator
+from tasks.process import with_derived
 from tasks.records import Article, Observed
+from tasks.segment import segmenter
 from warehouse.check import check_warehouse
 from warehouse.land import RunInfo, priors
 from warehouse.lander import Lander
+from warehouse.search import refresh_index
 from warehouse.spool import pending, put, spool_dir
 
 RUN = RunInfo("run-1", "ingest", datetime(2026, 1, 1, tzinfo=UTC), "test")
@@ -111,6 +114,28 @@ def test_a_batch_spooled_before_the_warehouse_was_replaced_lands_whole(tmp_path:
     assert [d.outcomes["new"] for d in drained.landed] == [2]
     assert warehouse_rows(warehouse, "select count(*) from documents") == [(2,)]
     assert [f for f in check_warehouse(warehouse) if not f.ok] == []
+
+
+def test_search_terms_a_spooled_batch_carries_are_cut_again_unless_cut_by_this_segmenter(
+    tmp_path: Path,
+) -> None:
+    # A batch spooled by an older release carries terms its segmenter cut; landing must not
+    # label them as this one's, or the end-of-run refresh would never cut them again.
+    warehouse = tmp_path / "w.duckdb"
+    lander = Lander(warehouse, RUN, lock_timeout=0.5)
+    with holding(warehouse, 60):
+        assert lander.land(with_derived(batch(tmp_path, ["a.txt", "b.txt"]), {}), {})[0].spooled
+    [entry] = pending(spool_dir(warehouse))
+    assert entry.info["segmenter"] == segmenter()
+    older = {k: v for k, v in entry.info.items() if k != "segmenter"}  # as releases before wrote
+    tables = {"batch": entry.table("batch"), "raw": entry.table("raw")}
+    shutil.rmtree(entry.path)
+    put(spool_dir(warehouse), "batch", entry.batch_id, 2, older, tables)
+    assert [d.outcomes["new"] for d in lander.start().landed] == [2]
+    assert refresh_index(warehouse) == 2
+    assert warehouse_rows(warehouse, "select distinct segmenter from search_docs") == [
+        (segmenter(),)
+    ]
 
 
 def test_unreadable_spool_entry_is_set_aside_and_the_rest_land(
