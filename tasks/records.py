@@ -184,13 +184,18 @@ class Derived:
         """Pack terms and their counts, dropping terms that contain the separator."""
         if any(TERM_SEPARATOR in term for term in counts):
             counts = {t: n for t, n in counts.items() if TERM_SEPARATOR not in t}
-        packed = array.array("i", counts.values()).tobytes()
+        packed = array.array("i", counts.values()).tobytes()  # int32: a C int
         return cls(signature, TERM_SEPARATOR.join(counts), packed)
+
+    @property
+    def size(self) -> int:
+        """How many terms there are."""
+        return len(self.packed_counts) // 4
 
     @property
     def terms(self) -> tuple[str, ...]:
         """The search terms, in the order of `counts`."""
-        return tuple(self.packed_terms.split(TERM_SEPARATOR)) if self.packed_counts else ()
+        return tuple(self.packed_terms.split(TERM_SEPARATOR)) if self.size else ()
 
     @property
     def counts(self) -> tuple[int, ...]:

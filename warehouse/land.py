@@ -526,8 +526,8 @@ def _term_columns(packed: Sequence[Derived | None]) -> tuple[pa.ListArray, pa.Li
     present = [d for d in packed if d is not None]
     offsets = [0]
     for d in packed:
-        offsets.append(offsets[-1] + (len(d.packed_counts) // 4 if d else 0))
-    text = TERM_SEPARATOR.join(d.packed_terms for d in present if d.packed_counts)
+        offsets.append(offsets[-1] + (d.size if d else 0))
+    text = TERM_SEPARATOR.join(d.packed_terms for d in present if d.size)
     terms = pc.split_pattern(pa.array([text]), TERM_SEPARATOR).values
     if not offsets[-1]:  # no terms at all: the split of "" would hold one
         terms = pa.array([], _STR)
