@@ -182,10 +182,14 @@ class Derived:
     @classmethod
     def of(cls, signature: tuple[int, ...], counts: Mapping[str, int]) -> Derived:
         """Pack terms and their counts, dropping terms that contain the separator."""
-        if any(TERM_SEPARATOR in term for term in counts):
+        joined = TERM_SEPARATOR.join(counts)
+        # A term holds the separator when the joined string has more than the joins put there;
+        # counting them is C work, where asking each term was 0.45 ms a version.
+        if joined.count(TERM_SEPARATOR) > max(len(counts) - 1, 0):
             counts = {t: n for t, n in counts.items() if TERM_SEPARATOR not in t}
+            joined = TERM_SEPARATOR.join(counts)
         packed = array.array("i", counts.values()).tobytes()  # int32: a C int
-        return cls(signature, TERM_SEPARATOR.join(counts), packed)
+        return cls(signature, joined, packed)
 
     @property
     def size(self) -> int:
