@@ -21,6 +21,7 @@ from pathlib import Path
 from bench.corpus import build
 from bench.measures import (
     CorpusServer,
+    IngestRun,
     http_sources,
     ingest,
     landing_rate,
@@ -49,6 +50,13 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=0, help="also measure peak memory at this size")
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="runs of the baseline and of each speed measure, interleaved; the fastest counts "
+        "(default 2)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -56,58 +64,83 @@ def main() -> None:
     corpus = build(args.n)
     pages = corpus / "pages"
     figures: dict[str, float] = {}
-    detail: dict[str, object] = {"n": args.n, "batch_size": args.batch_size}
+    detail: dict[str, object] = {"n": args.n, "batch_size": args.batch_size, "repeat": args.repeat}
+    # Each measure keeps every repeat (detail["repeats"]) and its fastest (figures). On a shared
+    # machine a slow run is noise from outside, the fastest is what the code costs; the baseline
+    # is treated the same way, so the ratios do not favour the pipeline.
+    repeats: dict[str, list[float]] = {}
+    server: CorpusServer | None = None
     try:
-        baseline = python_json("-m", "bench.baseline", str(pages))
-        figures["baseline_docs_per_s"] = baseline["docs_per_s"]
-        detail["baseline"] = baseline
-
-        runs = {}
-        for workers in (1, 2):
-            run = ingest(
-                corpus / "sources.yaml",
-                work / f"disk-{workers}.duckdb",
-                workers,
-                args.batch_size,
-                home,
-            )
-            runs[f"disk_{workers}"] = run
-            key = f"disk_{workers}_worker{'s' if workers > 1 else ''}"
-            figures[f"{key}_docs_per_s"] = run.docs_per_s
-            figures[f"{key}_ratio"] = run.docs_per_s / baseline["docs_per_s"]
-        rerun = ingest(corpus / "sources.yaml", work / "disk-2.duckdb", 2, args.batch_size, home)
-        figures["rerun_fraction_disk"] = rerun.flow_s / runs["disk_2"].flow_s
-        detail["rerun_disk"] = rerun.summary
-
         if not args.skip_http:
             server = CorpusServer(pages)
-            try:
-                sources = http_sources(pages, server.base, work)
+        modes = {"disk": corpus / "sources.yaml"}
+        if server is not None:
+            modes["http"] = http_sources(pages, server.base, work)
+        best: dict[str, IngestRun] = {}
+        baseline: dict | None = None
+        for round_ in range(args.repeat):
+            measured = python_json("-m", "bench.baseline", str(pages))
+            repeats.setdefault("baseline_docs_per_s", []).append(measured["docs_per_s"])
+            if baseline is None or measured["docs_per_s"] > baseline["docs_per_s"]:
+                baseline = measured
+            for mode, sources in modes.items():
                 for workers in (1, 2):
+                    key = f"{mode}_{workers}"
                     run = ingest(
-                        sources, work / f"http-{workers}.duckdb", workers, args.batch_size, home
+                        sources,
+                        work / f"{key}-{round_}.duckdb",
+                        workers,
+                        args.batch_size,
+                        home,
                     )
-                    runs[f"http_{workers}"] = run
-                    key = f"http_{workers}_worker{'s' if workers > 1 else ''}"
-                    figures[f"{key}_docs_per_s"] = run.docs_per_s
-                    figures[f"{key}_ratio"] = run.docs_per_s / baseline["docs_per_s"]
-                rerun = ingest(sources, work / "http-2.duckdb", 2, args.batch_size, home)
-                figures["rerun_fraction_http"] = rerun.flow_s / runs["http_2"].flow_s
-                detail["rerun_http"] = rerun.summary
-            finally:
-                server.stop()
+                    repeats.setdefault(key, []).append(run.flow_s)
+                    if key not in best or run.flow_s < best[key].flow_s:
+                        best[key] = run
+                    if round_ == 0:
+                        best[f"{key}_first"] = run
+        assert baseline is not None
+        figures["baseline_docs_per_s"] = baseline["docs_per_s"]
+        detail["baseline"] = baseline
+        for key, run in best.items():
+            mode, workers = key.split("_")[:2]
+            if key.endswith("_first"):
+                continue
+            name = f"{mode}_{workers}_worker{'s' if workers != '1' else ''}"
+            figures[f"{name}_docs_per_s"] = run.docs_per_s
+            figures[f"{name}_ratio"] = run.docs_per_s / baseline["docs_per_s"]
 
-        figures["peak_tree_rss_mb_n"] = runs["disk_2"].peak_tree_rss_mb
-        figures["peak_main_rss_mb_n"] = runs["disk_2"].peak_main_rss_mb
+        # Re-runs over the unchanged corpus, on the warehouse of the last two-worker run.
+        for mode, sources in modes.items():
+            reruns = [
+                ingest(
+                    sources,
+                    work / f"{mode}_2-{args.repeat - 1}.duckdb",
+                    2,
+                    args.batch_size,
+                    home,
+                )
+                for _ in range(args.repeat)
+            ]
+            repeats[f"{mode}_rerun"] = [r.flow_s for r in reruns]
+            rerun = min(reruns, key=lambda r: r.flow_s)
+            figures[f"rerun_fraction_{mode}"] = rerun.flow_s / best[f"{mode}_2"].flow_s
+            detail[f"rerun_{mode}"] = rerun.summary
+        if server is not None:
+            server.stop()
+            server = None
+
+        # Memory is taken from the first two-worker run, not the fastest: the N = 20,000 run
+        # below is a single run too.
+        first = best["disk_2_first"]
+        figures["peak_tree_rss_mb_n"] = first.peak_tree_rss_mb
+        figures["peak_main_rss_mb_n"] = first.peak_main_rss_mb
         if args.big:
             big = ingest(
                 build(args.big) / "sources.yaml", work / "big.duckdb", 2, args.batch_size, home
             )
             figures["peak_tree_rss_mb_big"] = big.peak_tree_rss_mb
             figures["peak_main_rss_mb_big"] = big.peak_main_rss_mb
-            figures["rss_growth_big_over_n"] = (
-                big.peak_tree_rss_mb / runs["disk_2"].peak_tree_rss_mb
-            )
+            figures["rss_growth_big_over_n"] = big.peak_tree_rss_mb / first.peak_tree_rss_mb
             detail["big"] = {"n": args.big, "docs_per_s": big.docs_per_s, "summary": big.summary}
 
         landing = landing_rate()
@@ -117,10 +150,15 @@ def main() -> None:
         overhead = prefect_task_overhead(home)
         task_runs = 2 * -(-args.n // args.batch_size)
         figures["prefect_task_ms"] = overhead["mean_ms"]
-        figures["prefect_share"] = task_runs * overhead["mean_ms"] / 1000 / runs["disk_1"].flow_s
+        figures["prefect_share"] = task_runs * overhead["mean_ms"] / 1000 / best["disk_1"].flow_s
         detail["prefect_overhead"] = overhead
-        detail["startup_s"] = {k: r.wall_s - r.flow_s for k, r in runs.items()}
+        detail["repeats_s_or_docs_per_s"] = repeats
+        detail["startup_s"] = {
+            k: r.wall_s - r.flow_s for k, r in best.items() if not k.endswith("_first")
+        }
     finally:
+        if server is not None:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     report = {
