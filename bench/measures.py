@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,10 +137,11 @@ class CorpusServer:
         self.base = f"http://127.0.0.1:{port_file.read_text()}"
 
     def stop(self) -> None:
-        """Stop the server process (ours, by PID)."""
+        """Stop the server process (ours, by PID) and remove its port file."""
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(10)
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 def http_sources(pages: Path, base: str, target: Path) -> Path:
