@@ -1,10 +1,11 @@
 """Run every benchmark and compare the pipeline with bare trafilatura in the same run.
 
-    uv run python -m bench                 # N = 2,000 (about 10 minutes here)
+    uv run python -m bench                 # N = 2,000 (about 11 minutes here)
     uv run python -m bench --big 20000     # also peak memory at N = 20,000
 
 Prints a table and writes bench/results/latest.json. Figures are ratios against
-the baseline measured in the same run, because this machine is shared and noisy.
+the baseline measured in the same run, because this machine is shared and noisy; for
+the same reason the baseline and each speed measure are the fastest of --repeat runs.
 """
 
 from __future__ import annotations
