@@ -137,7 +137,7 @@ class CorpusServer:
         self.base = f"http://127.0.0.1:{port_file.read_text()}"
 
     def stop(self) -> None:
-        """Stop the server process (ours, by PID) and remove its port file."""
+        """Stop the server process (ours, by PID) and remove its temporary directory."""
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(10)
