@@ -51,7 +51,9 @@ def compile_installed() -> float:
     import sysconfig
 
     started = time.perf_counter()
-    compileall.compile_dir(sysconfig.get_paths()["purelib"], quiet=2, workers=0)
+    paths = sysconfig.get_paths()
+    for packages in sorted({paths["purelib"], paths["platlib"]}):  # one directory in most venvs
+        compileall.compile_dir(packages, quiet=2, workers=0)
     return time.perf_counter() - started
 
 

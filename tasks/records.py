@@ -194,7 +194,7 @@ class Derived:
     @property
     def size(self) -> int:
         """How many terms there are."""
-        return len(self.packed_counts) // 4
+        return len(self.packed_counts) // array.array("i").itemsize
 
     @property
     def terms(self) -> tuple[str, ...]:
