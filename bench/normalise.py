@@ -56,7 +56,7 @@ def main() -> None:
     from tasks.charset import common_han
     from tasks.normalise import normalise
     from tasks.normalise.plausibility import char_model
-    from tasks.normalise.script import _script_patterns, converter
+    from tasks.normalise.script import _script_table, converter
     from tasks.records import Extracted
 
     spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples/make_samples.py")
@@ -67,7 +67,7 @@ def main() -> None:
 
     print("one-time costs per process")
     once("OpenCC tw2s converter", converter)
-    once("script detection tables", _script_patterns)
+    once("script detection tables", _script_table)
     once("everyday-character table", common_han)
     once("bigram model from jieba dict.txt (damaged text)", char_model)
 

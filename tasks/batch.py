@@ -223,12 +223,12 @@ def warm_up(options: ProcessOptions) -> None:
     import trafilatura  # noqa: F401
 
     from tasks.charset import common_han
-    from tasks.normalise.script import _script_patterns, converter
+    from tasks.normalise.script import _script_table, converter
 
     _OPTIONS[:] = [options]
     common_han()
     converter()
-    _script_patterns()
+    _script_table()
     if options.derive:
         from tasks.segment import index_terms
         from tasks.signature import minhash
