@@ -53,7 +53,7 @@ def main() -> None:
 
     from trafilatura import bare_extraction
 
-    from tasks.charset import common_han
+    from tasks.charset import _common_table
     from tasks.normalise import normalise
     from tasks.normalise.plausibility import char_model
     from tasks.normalise.script import _script_table, converter
@@ -68,7 +68,7 @@ def main() -> None:
     print("one-time costs per process")
     once("OpenCC tw2s converter", converter)
     once("script detection tables", _script_table)
-    once("everyday-character table", common_han)
+    once("everyday-character table", _common_table)
     once("bigram model from jieba dict.txt (damaged text)", char_model)
 
     print(f"\nper article, median of {args.repeat} calls")

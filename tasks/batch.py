@@ -222,11 +222,11 @@ def warm_up(options: ProcessOptions) -> None:
     """Load the extractor and converters, and the segmenter and signatures if used, once."""
     import trafilatura  # noqa: F401
 
-    from tasks.charset import common_han
+    from tasks.charset import _common_table
     from tasks.normalise.script import _script_table, converter
 
     _OPTIONS[:] = [options]
-    common_han()
+    _common_table()
     converter()
     _script_table()
     if options.derive:

@@ -13,8 +13,12 @@ import codecs
 import contextlib
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from tasks.records import Decoded
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Supersets that decode everything their common labels promise and more; Python's
 # gb2312 codec in particular rejects every character outside GB2312.
@@ -48,7 +52,6 @@ MAX_BAD_SHARE = 0.01
 # A declared charset whose text is at least this plausible is taken without a second opinion.
 CONFIDENT = 0.85
 PLAUSIBILITY_SAMPLE = 12_000
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE
@@ -175,9 +178,34 @@ def common_han() -> frozenset[str]:
     return frozenset(chars)
 
 
+@cache
+def _common_table() -> np.ndarray:
+    """common_han() as a flag per code point of the Basic Multilingual Plane, and one more
+    (unflagged) that stands for every code point above it."""
+    import numpy as np
+
+    table = np.zeros(0x10001, dtype=np.bool_)
+    table[[ord(ch) for ch in common_han()]] = True
+    return table
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of `text` as a numpy array of uint32."""
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
 def _plausibility(text: str) -> float:
-    """Share of non-ASCII characters (in a leading sample) that are everyday Chinese."""
-    chars = _NON_ASCII.findall(text, 0, PLAUSIBILITY_SAMPLE)
-    if not chars:
+    """Share of non-ASCII characters (in a leading sample) that are everyday Chinese.
+
+    Looked up in numpy: a regex for the non-ASCII characters and a set test on each cost
+    1.1 ms on a GBK page, against 0.1 ms.
+    """
+    import numpy as np
+
+    points = code_points(text[:PLAUSIBILITY_SAMPLE])
+    high = points[points >= 0x80]
+    if not high.size:
         return 1.0
-    return sum(map(common_han().__contains__, chars)) / len(chars)
+    return int(np.count_nonzero(_common_table()[np.minimum(high, 0x10000)])) / high.size

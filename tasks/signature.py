@@ -19,6 +19,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from tasks.charset import code_points
 from tasks.fold import fold
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _shingle_values(text: str, k: int = SHINGLE) -> np.ndarray:
 
     if not text:
         return np.empty(0, dtype=np.uint32)
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    points = code_points(text).astype(np.uint64)
     width = min(k, len(points))
     windows = len(points) - width + 1
     acc = np.zeros(windows, dtype=np.uint64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from tasks.charset import code_points
 from tasks.normalise.draft import Draft
 
 if TYPE_CHECKING:
@@ -75,8 +76,7 @@ def script_counts(text: str) -> tuple[int, int]:
     """
     import numpy as np
 
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    marks = _script_table()[np.minimum(points, _LAST + 1)]
+    marks = _script_table()[np.minimum(code_points(text), _LAST + 1)]
     counts = np.bincount(marks, minlength=4)
     both = int(counts[_TRADITIONAL | _SIMPLIFIED])
     return int(counts[_TRADITIONAL]) + both, int(counts[_SIMPLIFIED]) + both
