@@ -65,9 +65,7 @@ _FINALS = [
 # A Han character, then a parenthesised run of lowercase pinyin letters. The bracket comes
 # first and the Han is checked behind it, so the regex engine skips ahead to brackets
 # instead of trying the lookbehind at every position (a third of the time).
-_ANNOTATION = re.compile(
-    rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff][(（])([a-zü{TONED}]{{1,7}})[)）]"
-)
+_ANNOTATION = re.compile(rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff][(（])([a-zü{TONED}]{{1,7}})[)）]")
 
 
 @cache
