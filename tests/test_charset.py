@@ -93,3 +93,11 @@ def test_bytes_that_are_no_text_at_all_are_refused() -> None:
 )
 def test_labels_map_to_supersets(label: str, codec: str | None) -> None:
     assert canonical_charset(label) == codec
+
+
+def test_plausibility_is_the_everyday_share_of_non_ascii_characters() -> None:
+    from tasks.charset import _plausibility
+
+    assert _plausibility("plain ASCII") == 1.0
+    # 中 and 。 are everyday; an emoji, an Extension B ideograph and é are not; ASCII is left out.
+    assert _plausibility("ab中。\U0001f600\U00020000é") == 2 / 5

@@ -58,7 +58,8 @@ def test_signature_equals_datasketch_affine32_minhash(seeds: dict[str, str]) -> 
 
     from tasks.signature import PERMUTATIONS, SEED, shingle_hashes, signature_text
 
-    for text in seeds.values():
+    # All seeds in one text as well: more shingles than one block holds (tasks/signature._CHUNK).
+    for text in [*seeds.values(), "\n".join(seeds.values()) * 3]:
         reference = MinHash(num_perm=PERMUTATIONS, seed=SEED, hashfunc=int, scheme="affine32")
         reference.update_batch(shingle_hashes(signature_text(text)).tolist())
         assert minhash(text) == tuple(int(v) for v in reference.hashvalues)

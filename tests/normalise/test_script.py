@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tasks.normalise.draft import Draft
-from tasks.normalise.script import OPENCC_CONFIG, convert_script, converter, detect_script
+from tasks.normalise.script import (
+    OPENCC_CONFIG,
+    convert_script,
+    converter,
+    detect_script,
+    script_counts,
+)
 
 # Characters whose Simplified form depends on the word they are in.
 IN_CONTEXT = [
@@ -50,6 +56,14 @@ def test_plain_t2s_would_leave_zhe_unconverted() -> None:
 )
 def test_source_script_is_detected(text: str, script: str) -> None:
     assert detect_script(text) == script
+
+
+def test_script_counts_cover_characters_on_both_lists_and_beyond_the_table() -> None:
+    # 緼 is changed by OpenCC both ways and encodable in neither GB2312 nor Big5: it counts for
+    # both. Code points past the basic CJK block (an emoji, an Extension B ideograph) for none.
+    assert script_counts("緼") == (1, 1)
+    assert script_counts("戰\U0001f600\U00020000战") == (1, 1)
+    assert script_counts("") == (0, 0)
 
 
 def test_simplified_text_is_left_alone_and_unflagged() -> None:
