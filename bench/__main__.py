@@ -1,6 +1,6 @@
 """Run every benchmark and compare the pipeline with bare trafilatura in the same run.
 
-    uv run python -m bench                 # N = 2,000 (about 11 minutes here)
+    uv run python -m bench                 # N = 2,000 (8–11 minutes here)
     uv run python -m bench --big 20000     # also peak memory at N = 20,000
 
 Prints a table and writes bench/results/latest.json. Figures are ratios against

@@ -53,10 +53,10 @@ def main() -> None:
 
     from trafilatura import bare_extraction
 
-    from tasks.charset import _common_table
+    from tasks.charset import common_table
     from tasks.normalise import normalise
     from tasks.normalise.plausibility import char_model
-    from tasks.normalise.script import _script_table, converter
+    from tasks.normalise.script import converter, script_table
     from tasks.records import Extracted
 
     spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples/make_samples.py")
@@ -67,8 +67,8 @@ def main() -> None:
 
     print("one-time costs per process")
     once("OpenCC tw2s converter", converter)
-    once("script detection tables", _script_table)
-    once("everyday-character table", _common_table)
+    once("script detection tables", script_table)
+    once("everyday-character table", common_table)
     once("bigram model from jieba dict.txt (damaged text)", char_model)
 
     print(f"\nper article, median of {args.repeat} calls")

@@ -40,7 +40,8 @@ def main() -> None:
     from tasks.version import pipeline_version
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    warm_up(ProcessOptions(pipeline_version()))
+    process_options = ProcessOptions(pipeline_version())
+    warm_up(process_options)
     derive(_article(None, "预热分词词典"))  # loads jieba-rs and draws the permutations
     bodies = [p.read_bytes() for p in sorted((build(2000) / "pages").glob("*.html"))]
     bodies = bodies[: args.pages]
@@ -58,7 +59,7 @@ def main() -> None:
     for body in bodies:
         timed("bare trafilatura (baseline)", bare_extraction, body, with_metadata=True)
         timed("hash raw bytes", raw_hash, body)
-        timed("compress raw bytes", zlib.compress, body, 3)
+        timed("compress raw bytes", zlib.compress, body, process_options.compress_level)
         decoded = timed("decode", decode, body, None, markup=True)
         extracted = timed("extract", extract_html, decoded.text, None, options)
         timed("soft-404 check", soft_404, extracted.title, extracted.text)

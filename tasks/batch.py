@@ -222,13 +222,13 @@ def warm_up(options: ProcessOptions) -> None:
     """Load the extractor and converters, and the segmenter and signatures if used, once."""
     import trafilatura  # noqa: F401
 
-    from tasks.charset import _common_table
-    from tasks.normalise.script import _script_table, converter
+    from tasks.charset import common_table
+    from tasks.normalise.script import converter, script_table
 
     _OPTIONS[:] = [options]
-    _common_table()
+    common_table()
     converter()
-    _script_table()
+    script_table()
     if options.derive:
         from tasks.segment import index_terms
         from tasks.signature import minhash

@@ -179,7 +179,7 @@ def common_han() -> frozenset[str]:
 
 
 @cache
-def _common_table() -> np.ndarray:
+def common_table() -> np.ndarray:
     """common_han() as a flag for each code point of the Basic Multilingual Plane.
 
     One more entry, unflagged, stands for every code point above that plane.
@@ -210,4 +210,4 @@ def _plausibility(text: str) -> float:
     high = points[points >= 0x80]
     if not high.size:
         return 1.0
-    return int(np.count_nonzero(_common_table()[np.minimum(high, 0x10000)])) / high.size
+    return int(np.count_nonzero(common_table()[np.minimum(high, 0x10000)])) / high.size

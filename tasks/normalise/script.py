@@ -37,7 +37,7 @@ _TRADITIONAL, _SIMPLIFIED = 1, 2
 
 
 @cache
-def _script_table() -> np.ndarray:
+def script_table() -> np.ndarray:
     """Each code point up to _LAST marked Traditional-only, Simplified-only, both or neither.
 
     A character is Traditional-only when OpenCC changes it going to Simplified and
@@ -76,7 +76,7 @@ def script_counts(text: str) -> tuple[int, int]:
     """
     import numpy as np
 
-    marks = _script_table()[np.minimum(code_points(text), _LAST + 1)]
+    marks = script_table()[np.minimum(code_points(text), _LAST + 1)]
     counts = np.bincount(marks, minlength=4)
     both = int(counts[_TRADITIONAL | _SIMPLIFIED])
     return int(counts[_TRADITIONAL]) + both, int(counts[_SIMPLIFIED]) + both
