@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -21,10 +22,11 @@ INGEST = str(Path(sys.executable).parent / "ingest")
 
 @dataclass(frozen=True)
 class IngestRun:
-    """One `ingest run` subprocess: its summary, wall time and the peak memory of its process tree."""
+    """One `ingest run` subprocess: its summary, wall time, CPU and peak memory of its process tree."""
 
     summary: dict
     wall_s: float
+    cpu_s: float  # every process of the tree, starting Python and Prefect's server included
     peak_tree_rss_mb: float
     peak_main_rss_mb: float
 
@@ -73,7 +75,12 @@ def python_json(*args: str, env: dict[str, str] | None = None) -> dict:
 def ingest(
     sources: Path, warehouse: Path, workers: int, batch_size: int, prefect_home: Path
 ) -> IngestRun:
-    """Run `ingest run --json` as a user would and watch its memory."""
+    """Run `ingest run --json` as a user would and watch its memory and CPU.
+
+    The CPU is what the tree's processes used, counted as each ends and is waited for
+    (workers by `ingest`, `ingest` by this process); one run at a time, so nothing else
+    of ours is counted with it.
+    """
     env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
     env.pop("PREFECT_API_URL", None)
     cmd = [
@@ -90,6 +97,7 @@ def ingest(
         "--json",
     ]
     started = time.perf_counter()
+    cpu_before = _children_cpu_s()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
     )
@@ -109,9 +117,17 @@ def ingest(
     stop.set()
     watcher.join()
     wall = time.perf_counter() - started
+    cpu = _children_cpu_s() - cpu_before
     if proc.returncode != 0:
         raise RuntimeError(f"ingest run failed ({proc.returncode}):\n{stderr[-3000:]}")
-    return IngestRun(json.loads(stdout[stdout.index("{") :]), wall, peaks["tree"], peaks["main"])
+    summary = json.loads(stdout[stdout.index("{") :])
+    return IngestRun(summary, wall, cpu, peaks["tree"], peaks["main"])
+
+
+def _children_cpu_s() -> float:
+    """User and system CPU seconds of this process's children that have ended and been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tree_rss_mb(root: int) -> tuple[float, float]:
