@@ -193,6 +193,26 @@ def http_sources(pages: Path, base: str, target: Path) -> Path:
     return sources
 
 
+def age(warehouse: Path, observations: int) -> int:
+    """Give a warehouse the observation history of many earlier runs; return the rows it holds.
+
+    A scheduled pipeline's log gains a row per document per run for good, and a re-run
+    must not slow down as it grows. The copies are the log's own rows, pushed back a day
+    each, without batch ids (they belong to no landed batch).
+    """
+    import duckdb
+
+    with duckdb.connect(str(warehouse)) as conn:
+        (rows,) = conn.execute("SELECT count(*) FROM observation_log").fetchall()[0]
+        conn.execute(
+            """INSERT INTO observation_log
+            SELECT o.* REPLACE (o.observed_at - INTERVAL (d) DAY AS observed_at, NULL AS batch_id)
+            FROM observation_log o, range(1, ?) days(d)""",
+            [-(-observations // rows)],
+        )
+        return conn.execute("SELECT count(*) FROM observation_log").fetchall()[0][0]
+
+
 def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
     """Versions per second landed into a fresh warehouse: batches of real articles through a Lander.
 

@@ -110,6 +110,23 @@ WHERE b.observations IS DISTINCT FROM c.n
 ORDER BY 1
 """
 
+# The bytes and pipeline fetch_state names for a document must be those that gave its latest
+# version: the next run skips extracting those bytes and calls the page unchanged.
+_STALE_FETCH_STATE = """
+WITH latest AS (SELECT document_id, max(version) AS version FROM versions GROUP BY 1)
+SELECT l.document_id, l.version, f.raw_hash
+FROM latest l
+LEFT JOIN fetch_state f USING (document_id)
+WHERE NOT EXISTS (
+    SELECT 1 FROM observation_log o
+    WHERE o.document_id = l.document_id AND o.version = l.version
+      AND o.outcome IN ('new', 'changed', 'unchanged')
+      AND o.raw_hash IS NOT DISTINCT FROM f.raw_hash
+      AND o.pipeline_version IS NOT DISTINCT FROM f.pipeline_version
+)
+ORDER BY 1
+"""
+
 
 def check_warehouse(path: Path, policy: LockPolicy | None = None) -> list[Finding]:
     """Run every check on the warehouse at `path`, read-only."""
@@ -128,6 +145,8 @@ def check_warehouse(path: Path, policy: LockPolicy | None = None) -> list[Findin
         ]
         if 2 in applied:
             findings.append(_batches(conn))
+        if 4 in applied:
+            findings.append(_fetch_state(conn))
     findings.append(_spool(path))
     return findings
 
@@ -312,6 +331,22 @@ def _batches(conn: duckdb.DuckDBPyConnection) -> Finding:
             + _examples(f"{b} recorded {want} has {have}" for b, want, have in rows)
         ),
         "every landed batch is whole",
+    )
+
+
+def _fetch_state(conn: duckdb.DuckDBPyConnection) -> Finding:
+    return _rule(
+        conn,
+        "fetch state",
+        _STALE_FETCH_STATE,
+        lambda rows: (
+            f"{len(rows)} document(s) whose fetch_state row names a raw page that no "
+            "observation shows gave their latest version, so the next run could call a "
+            "changed page unchanged: "
+            + _examples(f"{d} version {v} (fetch_state has {h})" for d, v, h in rows)
+            + "; delete those rows from fetch_state and the next run extracts the pages again"
+        ),
+        "every document's fetch state names the page behind its latest version",
     )
 
 

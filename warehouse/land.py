@@ -145,7 +145,7 @@ SELECT $run_id, document_id, source, locator, observed_at, outcome,
        CASE WHEN status IN ('extracted', 'raw_unchanged') THEN $pipeline_version END,
        $batch_id, declared_charset
 FROM {landing}
-RETURNING outcome
+RETURNING outcome, document_id, raw_hash, pipeline_version, etag, last_modified
 """
 
 _INSERT_SIGNATURES = """
@@ -204,6 +204,21 @@ INSERT INTO run_ends VALUES (?, ?, ?, ?)
 ON CONFLICT DO NOTHING
 """
 
+# A batch's changes to fetch_state (see 004_fetch_state.sql): a value it does not set (null)
+# leaves the stored one.
+_REMEMBER_FETCH = """
+INSERT INTO fetch_state
+SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+       unnest(?::VARCHAR[])
+ON CONFLICT (document_id) DO UPDATE SET
+    raw_hash = coalesce(excluded.raw_hash, fetch_state.raw_hash),
+    pipeline_version = coalesce(excluded.pipeline_version, fetch_state.pipeline_version),
+    etag = coalesce(excluded.etag, fetch_state.etag),
+    last_modified = coalesce(excluded.last_modified, fetch_state.last_modified)
+"""
+_LANDS_VERSION = frozenset({"new", "changed"})
+_CONTENT = _LANDS_VERSION | {"unchanged"}
+
 _PRIORS = """
 WITH q AS (SELECT unnest(?::VARCHAR[]) AS document_id),
 lv AS (
@@ -211,25 +226,12 @@ lv AS (
     FROM versions
     WHERE document_id IN (SELECT document_id FROM q)
     GROUP BY document_id
-),
-ob AS (
-    SELECT document_id,
-        arg_max(raw_hash, observed_at) FILTER (WHERE outcome IN ('new', 'changed', 'unchanged'))
-            AS raw_hash,
-        arg_max(pipeline_version, observed_at) FILTER (WHERE outcome IN ('new', 'changed', 'unchanged'))
-            AS pipeline_version,
-        arg_max(etag, observed_at) FILTER (WHERE etag IS NOT NULL AND outcome <> 'failed') AS etag,
-        arg_max(last_modified, observed_at)
-            FILTER (WHERE last_modified IS NOT NULL AND outcome <> 'failed') AS last_modified
-    FROM observation_log
-    WHERE document_id IN (SELECT document_id FROM q)
-    GROUP BY document_id
 )
-SELECT q.document_id, lv.version, lv.content_hash, ob.raw_hash, ob.pipeline_version,
-       ob.etag, ob.last_modified
+SELECT q.document_id, lv.version, lv.content_hash, f.raw_hash, f.pipeline_version,
+       f.etag, f.last_modified
 FROM q
 LEFT JOIN lv USING (document_id)
-LEFT JOIN ob USING (document_id)
+LEFT JOIN fetch_state f USING (document_id)
 """
 
 
@@ -362,7 +364,9 @@ def land(
         return Landed(Counter(), [], batch_id, run.run_id)
     batch, raw = to_arrow(observed, priors_used or {})
     with connection(path, policy=policy) as conn:
-        return land_tables(conn, run, batch_id, batch, raw, run_recorded=run_recorded)
+        return land_tables(
+            conn, run, batch_id, batch, raw, run_recorded=run_recorded, known=priors_used
+        )
 
 
 def land_tables(
@@ -374,6 +378,7 @@ def land_tables(
     spooled_at: datetime | None = None,
     run_recorded: bool = False,
     terms_by: str | None = None,
+    known: dict[str, Prior] | None = None,
 ) -> Landed:
     """Land a batch already in Arrow form, once: a spooled batch that has landed before is skipped.
 
@@ -418,6 +423,8 @@ def land_tables(
             _INSERT_OBSERVATIONS if texts else _OBSERVE_IN_PLACE,
             {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
         ).fetchall()
+        if changes := _fetch_changes(observations, known):
+            conn.execute(_REMEMBER_FETCH, changes)
         conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, len(observations), spooled_at])
         new = []
         if texts:
@@ -431,7 +438,45 @@ def land_tables(
         conn.unregister("batch")
         if raw.num_rows:
             conn.unregister("raw_batch")
-    return Landed(Counter(outcome for (outcome,) in observations), new, batch_id, run.run_id)
+    return Landed(Counter(row[0] for row in observations), new, batch_id, run.run_id)
+
+
+def _fetch_changes(
+    observations: list[tuple], known: dict[str, Prior] | None
+) -> list[list[str | None]] | None:
+    """The fetch_state rows a batch's observations change, as columns; None if it changes none.
+
+    An observation that was new, changed or unchanged sets the raw hash and pipeline, and
+    one that was not a failure sets the validators it carries. One that landed no version
+    and sets what the batch's lookup found (`known`) is left out, so a re-run over
+    unchanged pages writes none; one that landed a version is always written, since
+    another run may have landed one since the lookup. Without a lookup (a spooled
+    batch), every row that sets something is written.
+    """
+    changes: dict[str, list[str | None]] = {}
+    for outcome, document_id, raw, pipeline, etag, modified in observations:
+        content, answered = outcome in _CONTENT, outcome != "failed"
+        new = [
+            raw if content else None,
+            pipeline if content else None,
+            etag if answered else None,
+            modified if answered else None,
+        ]
+        if document_id is None or all(value is None for value in new):
+            continue
+        if (
+            outcome not in _LANDS_VERSION
+            and known is not None
+            and (prior := known.get(document_id)) is not None
+        ):
+            stored = (prior.raw_hash, prior.pipeline_version, prior.etag, prior.last_modified)
+            if all(n is None or n == o for n, o in zip(new, stored, strict=True)):
+                continue
+        before = changes.get(document_id, [None] * 4)
+        changes[document_id] = [n if n is not None else b for n, b in zip(new, before, strict=True)]
+    if not changes:
+        return None
+    return [list(changes), *(list(column) for column in zip(*changes.values(), strict=True))]
 
 
 def _any_unknown(batch: pa.Table) -> bool:
