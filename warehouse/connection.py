@@ -47,7 +47,7 @@ _HELD: dict[Path, duckdb.DuckDBPyConnection] = {}
 BASE_MEMORY = 128 * 2**20
 MEMORY_PER_KEY = 300
 # The keyed tables that grow with the corpus. Counting them costs 2 ms; duckdb_tables(), 10.
-_KEYED = ("documents", "versions", "raw_payloads", "signatures", "search_docs")
+_KEYED = ("documents", "versions", "raw_payloads", "signatures", "search_docs", "fetch_state")
 _KEYS = "SELECT " + " + ".join(f"(SELECT count(*) FROM {table})" for table in _KEYED)
 
 
