@@ -365,7 +365,7 @@ def land(
     batch, raw = to_arrow(observed, priors_used or {})
     with connection(path, policy=policy) as conn:
         return land_tables(
-            conn, run, batch_id, batch, raw, run_recorded=run_recorded, known=priors_used
+            conn, run, batch_id, batch, raw, run_recorded=run_recorded, priors_used=priors_used
         )
 
 
@@ -378,13 +378,14 @@ def land_tables(
     spooled_at: datetime | None = None,
     run_recorded: bool = False,
     terms_by: str | None = None,
-    known: dict[str, Prior] | None = None,
+    priors_used: dict[str, Prior] | None = None,
 ) -> Landed:
     """Land a batch already in Arrow form, once: a spooled batch that has landed before is skipped.
 
     `terms_by` names the segmenter that cut the batch's search terms, when it is not this
     process's (a spooled batch's were cut by whatever release spooled it); a name other
-    than the current one has the end-of-run refresh cut them again.
+    than the current one has the end-of-run refresh cut them again. `priors_used` is what
+    the batch's lookup found, so that `fetch_state` is written only where it changes.
 
     A statement costs a few milliseconds even with nothing to do, so those that cannot
     change anything are left out: most of a re-run is batches of pages that had not changed.
@@ -423,7 +424,7 @@ def land_tables(
             _INSERT_OBSERVATIONS if texts else _OBSERVE_IN_PLACE,
             {"run_id": run.run_id, "pipeline_version": run.pipeline_version, "batch_id": batch_id},
         ).fetchall()
-        if changes := _fetch_changes(observations, known):
+        if changes := _fetch_changes(observations, priors_used):
             conn.execute(_REMEMBER_FETCH, changes)
         conn.execute(_INSERT_BATCH, [batch_id, run.run_id, now, len(observations), spooled_at])
         new = []
@@ -442,13 +443,13 @@ def land_tables(
 
 
 def _fetch_changes(
-    observations: list[tuple], known: dict[str, Prior] | None
+    observations: list[tuple], priors_used: dict[str, Prior] | None
 ) -> list[list[str | None]] | None:
     """The fetch_state rows a batch's observations change, as columns; None if it changes none.
 
     An observation that was new, changed or unchanged sets the raw hash and pipeline, and
     one that was not a failure sets the validators it carries. One that landed no version
-    and sets what the batch's lookup found (`known`) is left out, so a re-run over
+    and sets what the batch's lookup found (`priors_used`) is left out, so a re-run over
     unchanged pages writes none; one that landed a version is always written, since
     another run may have landed one since the lookup. Without a lookup (a spooled
     batch), every row that sets something is written.
@@ -466,8 +467,8 @@ def _fetch_changes(
             continue
         if (
             outcome not in _LANDS_VERSION
-            and known is not None
-            and (prior := known.get(document_id)) is not None
+            and priors_used is not None
+            and (prior := priors_used.get(document_id)) is not None
         ):
             stored = (prior.raw_hash, prior.pipeline_version, prior.etag, prior.last_modified)
             if all(n is None or n == o for n, o in zip(new, stored, strict=True)):
