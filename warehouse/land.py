@@ -98,7 +98,14 @@ LEFT JOIN latest l USING (document_id)
 LEFT JOIN versions lv ON lv.document_id = l.document_id AND lv.version = l.version
 """
 # Batches with new texts read the decision several times; the rest read it once, in place.
-_LANDING = f"CREATE TEMP TABLE landing AS {_DECIDE}"
+# The search terms stay out of it: copying them is most of what materialising would cost,
+# and they are written from `postings`, a flat view of the same Arrow columns.
+_LANDING = f"""
+CREATE TEMP TABLE landing AS
+SELECT * EXCLUDE (terms, term_counts), terms IS NOT NULL AS indexed,
+       coalesce(list_sum(term_counts), 0) AS term_total
+FROM ({_DECIDE})
+"""
 
 _INSERT_DOCUMENTS = """
 INSERT INTO documents
@@ -155,7 +162,7 @@ FROM landing
 WHERE outcome IN ('new', 'changed') AND signature IS NOT NULL
 """
 
-_ANY_CHANGED = "SELECT count(*) FROM landing WHERE outcome = 'changed' AND terms IS NOT NULL"
+_ANY_CHANGED = "SELECT count(*) FROM landing WHERE outcome = 'changed' AND indexed"
 
 _ALREADY_LANDED = "SELECT count(*) FROM landed_batches WHERE batch_id = ?"
 
@@ -163,19 +170,20 @@ _ALREADY_LANDED = "SELECT count(*) FROM landed_batches WHERE batch_id = ?"
 # deleting scans the term table, so it runs only for batches with changed documents.
 _UNINDEX_CHANGED = (
     """DELETE FROM search_terms WHERE document_id IN
-       (SELECT document_id FROM landing WHERE outcome = 'changed' AND terms IS NOT NULL)""",
+       (SELECT document_id FROM landing WHERE outcome = 'changed' AND indexed)""",
     """DELETE FROM search_docs WHERE document_id IN
-       (SELECT document_id FROM landing WHERE outcome = 'changed' AND terms IS NOT NULL)""",
+       (SELECT document_id FROM landing WHERE outcome = 'changed' AND indexed)""",
 )
 _INDEX_DOCS = """
 INSERT INTO search_docs
-SELECT document_id, coalesce(prev_version, 0) + 1, ?, coalesce(list_sum(term_counts), 0)
-FROM landing WHERE outcome IN ('new', 'changed') AND terms IS NOT NULL
+SELECT document_id, coalesce(prev_version, 0) + 1, ?, term_total
+FROM landing WHERE outcome IN ('new', 'changed') AND indexed
 """
 _INDEX_TERMS = """
 INSERT INTO search_terms
-SELECT unnest(terms), document_id, unnest(term_counts)
-FROM landing WHERE outcome IN ('new', 'changed') AND terms IS NOT NULL
+SELECT term, document_id, tf
+FROM postings
+WHERE document_id IN (SELECT document_id FROM landing WHERE outcome IN ('new', 'changed'))
 """
 
 _INSERT_OBSERVATIONS = _OBSERVE.format(landing="landing")
@@ -412,6 +420,7 @@ def land_tables(
             conn.execute(_INSERT_RAW, [now])
         texts = batch.num_rows - batch.column("content_hash").null_count
         if texts:
+            conn.register("postings", _postings(batch))
             conn.execute(_LANDING)
             conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
             conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
@@ -431,6 +440,7 @@ def land_tables(
         if texts:
             new = conn.execute(_NEW_SAMPLE).fetchall()
             conn.execute("DROP TABLE landing")
+            conn.unregister("postings")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -478,6 +488,25 @@ def _fetch_changes(
     if not changes:
         return None
     return [list(changes), *(list(column) for column in zip(*changes.values(), strict=True))]
+
+
+def _postings(batch: pa.Table) -> pa.Table:
+    """The batch's search terms as rows (term, document_id, tf), without copying a string.
+
+    The terms are the list column's own values, and each row's document id an index into
+    the batch's ids (a dictionary array, which DuckDB reads as text).
+    """
+    terms = batch.column("terms").combine_chunks()
+    counts = batch.column("term_counts").combine_chunks()
+    owners = pc.list_parent_indices(terms).cast(pa.int32())
+    ids = batch.column("document_id").combine_chunks()
+    return pa.table(
+        {
+            "term": pc.list_flatten(terms),
+            "document_id": pa.DictionaryArray.from_arrays(owners, ids),
+            "tf": pc.list_flatten(counts),
+        }
+    )
 
 
 def _any_unknown(batch: pa.Table) -> bool:
