@@ -405,6 +405,9 @@ def land_tables(
     conn.register("batch", batch)
     if raw.num_rows:  # registering costs what a statement does; most re-run batches have none
         conn.register("raw_batch", conform(raw, RAW_SCHEMA))
+    texts = batch.num_rows - batch.column("content_hash").null_count
+    if texts:
+        conn.register("postings", _postings(batch))
     conn.execute("BEGIN TRANSACTION")
     try:
         if spooled_at is not None and conn.execute(_ALREADY_LANDED, [batch_id]).fetchall()[0][0]:
@@ -418,9 +421,7 @@ def land_tables(
             conn.execute(_INSERT_DOCUMENTS)
         if raw.num_rows:
             conn.execute(_INSERT_RAW, [now])
-        texts = batch.num_rows - batch.column("content_hash").null_count
         if texts:
-            conn.register("postings", _postings(batch))
             conn.execute(_LANDING)
             conn.execute(_INSERT_VERSIONS, [run.pipeline_version, run.run_id])
             conn.execute(_INSERT_SIGNATURES, [SIGNATURE_SCHEME])
@@ -440,7 +441,6 @@ def land_tables(
         if texts:
             new = conn.execute(_NEW_SAMPLE).fetchall()
             conn.execute("DROP TABLE landing")
-            conn.unregister("postings")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -449,6 +449,8 @@ def land_tables(
         conn.unregister("batch")
         if raw.num_rows:
             conn.unregister("raw_batch")
+        if texts:
+            conn.unregister("postings")
     return Landed(Counter(row[0] for row in observations), new, batch_id, run.run_id)
 
 
