@@ -61,7 +61,8 @@ def ingest(
         warehouse: DuckDB file to land in; default data/warehouse.duckdb or $INGEST_WAREHOUSE.
         sources: Only these source names (default: every enabled source).
         group: Only sources of this group.
-        batch_size: Documents per batch task and per landing transaction.
+        batch_size: Documents per batch task and per landing transaction; while batches
+            find nothing to extract, later ones grow to up to 8 times this.
         limit: Stop after this many documents.
         workers: Extraction processes.
     """
@@ -110,5 +111,6 @@ def run_ingest(settings: Settings) -> dict[str, object]:
             summary,
             report,
             started,
+            settled=runner.size.settle,
         )
     return summary.as_dict()

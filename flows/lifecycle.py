@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -130,6 +130,7 @@ def land_in_order(
     summary: RunSummary,
     report: RunReport,
     run_started: float,
+    settled: Callable[[list[Observed]], None] | None = None,
 ) -> None:
     """Land each submitted batch, in order, while up to `ahead` later ones are processed.
 
@@ -137,7 +138,8 @@ def land_in_order(
     `ahead` + 1 batches are held at once. Landing a batch (which also signs and indexes
     it) takes the flow's own process a while; the batches ahead keep the extraction
     workers busy meanwhile, one more than there are workers so that the next batch is
-    loaded and waiting when the workers finish theirs.
+    loaded and waiting when the workers finish theirs. `settled` hears of each batch once
+    it has landed (the ingest flow sizes later batches by it).
     """
     inflight: deque[tuple[PrefectFuture, float]] = deque()
 
@@ -145,6 +147,8 @@ def land_in_order(
         future, submitted = inflight.popleft()
         observed, known = future.result().take()
         land_and_count(lander, observed, known, summary, report, submitted, run_started)
+        if settled is not None:
+            settled(observed)
 
     for future in batches:
         inflight.append((future, time.monotonic()))

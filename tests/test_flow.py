@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import ingest_flow, query
+
+from tasks.batch import BatchSize
+from tasks.identity import url_locator
+from tasks.records import Observed
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -37,6 +45,41 @@ def test_batches_and_limit(samples_copy: Path) -> None:
     summary = ingest_flow(samples_copy, batch_size=3, limit=7)
     assert summary["seen"] == 7
     assert query(samples_copy, "select count(*) from documents") == [(7,)]
+
+
+def landed_sizes(root: Path, run_id: object) -> list[int]:
+    return [
+        n
+        for (n,) in query(
+            root,
+            "select observations from landed_batches where run_id = ? order by landed_at",
+            [run_id],
+        )
+    ]
+
+
+def test_batches_grow_while_nothing_needs_extracting_and_shrink_when_something_does(
+    samples_copy: Path,
+) -> None:
+    first = ingest_flow(samples_copy, batch_size=1)
+    assert landed_sizes(samples_copy, first["run_id"]) == [1] * 10  # every page extracted
+
+    rerun = ingest_flow(samples_copy, batch_size=1)
+    sizes = landed_sizes(samples_copy, rerun["run_id"])
+    assert rerun["unchanged"] == 10 and sum(sizes) == 10
+    # Batches already formed when the first one landed keep their size; later ones double.
+    assert len(sizes) < 10 and 1 < max(sizes) <= BatchSize.GROWTH
+
+    sizes = BatchSize(100)
+    unchanged = Observed(url_locator("s", "http://127.0.0.1:9/a"), T0, "raw_unchanged")
+    for expected in (200, 400, 800, 800):
+        sizes.settle([unchanged, replace(unchanged, status="not_modified")])
+        assert sizes.current == expected
+    sizes.settle([unchanged, replace(unchanged, status="extracted")])
+    assert sizes.current == 100
+    sizes.settle([unchanged])
+    sizes.settle([replace(unchanged, status="failed")])
+    assert sizes.current == 100
 
 
 def test_run_publishes_summary_artifacts(samples_copy: Path) -> None:
