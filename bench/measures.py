@@ -246,8 +246,8 @@ def landing_rate(total: int = 20_000, batch: int = 1_000) -> dict[str, float]:
         for i in range(start, min(total, start + batch)):
             body, article, derived = articles[i % len(articles)]
             raw = body + str(i).encode()
-            # Every text differs, as a corpus's do: DuckDB would store ten repeated texts
-            # by dictionary, more cheaply than it can store real ones.
+            # Every text differs, as a corpus's do: DuckDB compresses ten repeated texts
+            # to almost nothing, and stored and merged them far faster than real ones.
             text = f"{article.text}\n{i}"
             rows.append(
                 Observed(

@@ -32,8 +32,8 @@ class BatchSize:
     work (two task runs, a lookup and a transaction: some 60 ms at 100 documents) and little
     else, so that is most of what a re-run over an unchanged corpus pays. Each such batch
     doubles the size of the batches formed after it, up to GROWTH times the configured size;
-    a batch with a page to extract, or a failure, brings it back at once, so memory, progress
-    and retries are the configured size's whenever there is work.
+    a batch with a page to extract, or a failure, brings it back at once, so memory and
+    progress are the configured size's whenever there is work.
     """
 
     GROWTH = 8

@@ -58,9 +58,7 @@ def landed_sizes(root: Path, run_id: object) -> list[int]:
     ]
 
 
-def test_batches_grow_while_nothing_needs_extracting_and_shrink_when_something_does(
-    samples_copy: Path,
-) -> None:
+def test_batches_grow_while_nothing_needs_extracting(samples_copy: Path) -> None:
     first = ingest_flow(samples_copy, batch_size=1)
     assert landed_sizes(samples_copy, first["run_id"]) == [1] * 10  # every page extracted
 
@@ -70,6 +68,8 @@ def test_batches_grow_while_nothing_needs_extracting_and_shrink_when_something_d
     # Batches already formed when the first one landed keep their size; later ones double.
     assert len(sizes) < 10 and 1 < max(sizes) <= BatchSize.GROWTH
 
+
+def test_a_batch_with_work_or_a_failure_brings_the_size_back_at_once() -> None:
     sizes = BatchSize(100)
     unchanged = Observed(url_locator("s", "http://127.0.0.1:9/a"), T0, "raw_unchanged")
     for expected in (200, 400, 800, 800):
