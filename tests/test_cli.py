@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import ROOT, run_cli, write_sources
 from httpsite import Site
+
+from flows.cli import temporary_server
+from flows.cli.temporary_server import STARTUP_TIMEOUT_ENV, ServerFailed, TemporaryServer
 
 TEXT = "samples/texts/qizhi-2021-10-21-jgdj.txt"
 
@@ -20,13 +25,12 @@ def landed(samples_copy: Path, prefect_api: str) -> Path:
     return samples_copy
 
 
-def test_run_in_process_without_a_server_then_rerun_is_unchanged(samples_copy: Path) -> None:
+def test_run_in_process_without_a_server_then_rerun_is_unchanged(
+    samples_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A private PREFECT_HOME: the temporary server's SQLite file must not be shared with other runs.
-    env = {
-        "PREFECT_API_URL": "",
-        "INGEST_WAREHOUSE": "",
-        "PREFECT_HOME": str(samples_copy / "prefect"),
-    }
+    home = samples_copy / "prefect"
+    env = {"PREFECT_API_URL": "", "INGEST_WAREHOUSE": "", "PREFECT_HOME": str(home)}
     first = run_cli("run", cwd=samples_copy, env=env)
     assert first.returncode == 0, first.stderr
     assert "new documents" in first.stdout and "│                    10 │" in first.stdout
@@ -34,6 +38,88 @@ def test_run_in_process_without_a_server_then_rerun_is_unchanged(samples_copy: P
     second = run_cli("run", "--json", cwd=samples_copy, env=env)
     summary = json.loads(second.stdout)
     assert summary["unchanged"] == 10 and summary["new"] == 0 and summary["changed"] == 0
+    assert "Error logging to API" not in first.stderr + second.stderr
+    # Each command stopped the server it started, and the server kept both runs and their logs.
+    assert not _processes_with_env("PREFECT_HOME", str(home))
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    server = TemporaryServer()
+    try:
+        server.wait_ready()
+        api = httpx.Client(base_url=server.api_url, trust_env=False)
+        runs = api.post("/flow_runs/filter", json={"sort": "EXPECTED_START_TIME_ASC"}).json()
+        assert [(r["name"], r["state_type"]) for r in runs] == [
+            (runs[0]["name"], "COMPLETED"),
+            (runs[1]["name"], "COMPLETED"),
+        ]
+        logs = api.post(
+            "/logs/filter", json={"logs": {"flow_run_id": {"any_": [runs[1]["id"]]}}}
+        ).json()
+        assert any(log["message"].startswith("Done in") for log in logs)
+    finally:
+        server.stop()
+
+
+def _processes_with_env(key: str, value: str) -> list[int]:
+    """Ids of live processes started with key=value in their environment (Linux /proc)."""
+    wanted = f"{key}={value}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and wanted in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue  # ended meanwhile, or not ours to read
+    return found
+
+
+def test_a_temporary_server_that_cannot_start_is_reported_and_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(STARTUP_TIMEOUT_ENV, "0.2")
+    server = TemporaryServer()
+    pid = server.pid
+    with pytest.raises(
+        ServerFailed, match=f"did not answer within 0.2 s. Set {STARTUP_TIMEOUT_ENV} higher"
+    ):
+        server.wait_ready()
+    assert server.pid is None
+    assert not Path(f"/proc/{pid}").exists()
+    monkeypatch.setenv(STARTUP_TIMEOUT_ENV, "soon")
+    with pytest.raises(ServerFailed, match="must be a number of seconds, got 'soon'"):
+        TemporaryServer()
+
+
+def test_a_temporary_server_whose_port_was_taken_starts_on_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    ports = iter([taken.getsockname()[1]])
+    choose = temporary_server._free_port
+    monkeypatch.setattr(temporary_server, "_free_port", lambda: next(ports, None) or choose())
+    server = TemporaryServer()
+    try:
+        server.wait_ready()
+        assert server.port != taken.getsockname()[1]
+        assert httpx.get(f"{server.api_url}/health", trust_env=False).json() is True
+    finally:
+        server.stop()
+        taken.close()
+
+
+def test_a_temporary_server_that_fails_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "file" / "prefect"))
+    server = TemporaryServer()
+    with pytest.raises(
+        ServerFailed, match=r"(?s)exited with code 3 .*unable to open database file"
+    ):
+        server.wait_ready()
+    assert server.pid is None
 
 
 def test_history_lists_versions_and_diffs_them(landed: Path, prefect_api: str) -> None:
@@ -158,19 +244,3 @@ def test_sources_file_with_web_sources_is_accepted(
     )
     result = run_cli("run", "--json", cwd=tmp_path, env={"PREFECT_API_URL": prefect_api})
     assert json.loads(result.stdout)["new"] == 1
-
-
-def test_in_process_runs_wait_longer_for_prefects_temporary_server(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Prefect reads its settings at import; ours must still reach the flow that runs."""
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as startup
-
-    from flows.cli.inprocess import QUIET_EPHEMERAL, in_process
-
-    for key in ("PREFECT_API_URL", *QUIET_EPHEMERAL):
-        monkeypatch.setenv(key, "")  # so teardown restores the environment in_process changes
-        monkeypatch.delenv(key)
-    seen = in_process("probe", lambda: {"timeout": startup.value()})
-    want = int(QUIET_EPHEMERAL["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
-    assert seen == {"timeout": want}

@@ -5,22 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import duckdb
 from rich.table import Table
 
 from flows.cli.common import CliError, console, err_console
+from flows.cli.temporary_server import ServerFailed, TemporaryServer
 from tasks.settings import MEMORY_ENV
 from tasks.summary import LABELS, OUTCOMES
-
-# Prefect's temporary in-process server is chatty at exit and phones home by default, and
-# gives up after 20 s, which a busy 2-core machine exceeds (measured: 21 s under load 4-5).
-QUIET_EPHEMERAL = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-}
 
 
 def add_flow_options(p: argparse.ArgumentParser, batch_size_default: int | None = 100) -> None:
@@ -41,29 +35,101 @@ def add_flow_options(p: argparse.ArgumentParser, batch_size_default: int | None 
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
-def in_process(name: str, run_flow: Callable[[], dict[str, object]]) -> dict[str, object]:
-    """Run a flow here, starting Prefect's temporary API unless PREFECT_API_URL names a server."""
+@contextmanager
+def prefect_here(name: str) -> Iterator[LocalFlow]:
+    """Prefect for running a flow in this process: PREFECT_API_URL's server, or a temporary one.
+
+    Enter it before importing the flow: without PREFECT_API_URL a temporary server starts at
+    once and boots while the flow's modules load. It is stopped on the way out, so print what
+    the run did inside the block.
+    """
+    try:
+        server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+    except ServerFailed as exc:
+        raise CliError(str(exc)) from None
+    local = LocalFlow(name, server)
+    try:
+        yield local
+    finally:
+        if local.server is not None:
+            local.drain()
+            local.server.stop()
+
+
+class LocalFlow:
+    """Runs a flow here, reporting to the configured Prefect server or to our temporary one."""
+
+    def __init__(self, name: str, server: TemporaryServer | None):
+        self.name = name
+        self.server = server
+        self.settings: dict[str, object] = {}
+        self.ran = False
+
+    def run(self, run_flow: Callable[[], dict[str, object]]) -> dict[str, object]:
+        """Call `run_flow` (which calls the flow) and turn a failure into a CliError."""
+        self.settings = self._api()
+        self.ran = True
+        try:
+            with _settings(self.settings):
+                return run_flow()
+        except Exception as exc:
+            raise CliError(
+                f"the {self.name} run failed: {type(exc).__name__}: {exc}{_next_step(exc)}",
+                exit_code=1,
+            ) from None
+
+    def drain(self) -> None:
+        """Send the logs and events Prefect still holds, while the server can take them."""
+        if not self.ran:
+            return
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        with _settings(self.settings):
+            APILogWorker.drain_all(timeout=5)
+            EventsWorker.drain_all(timeout=5)
+
+    def _api(self) -> dict[str, object]:
+        """The settings the run needs: none for a configured server, ours for the temporary one."""
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            PREFECT_UI_URL,
+            get_current_settings,
+        )
+
+        if self.server is None:
+            return {}
+        if get_current_settings().api.url:
+            # A Prefect profile or prefect.toml names a server: the run reports there.
+            self.server.stop()
+            self.server = None
+            return {}
+        err_console().print(
+            f"Prefect: a temporary server on 127.0.0.1:{self.server.port} records this run "
+            "(set PREFECT_API_URL to report to a server you keep)"
+        )
+        try:
+            self.server.wait_ready()
+        except ServerFailed as exc:
+            raise CliError(str(exc), exit_code=1) from None
+        # The server ends with this command, so nothing is left to watch for missing
+        # heartbeats; Prefect joins its heartbeat thread as a run ends, up to 1 s later. The UI
+        # is off in a temporary server: no "View at" link.
+        return {
+            PREFECT_API_URL: self.server.api_url,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+            PREFECT_UI_URL: "",
+        }
+
+
+@contextmanager
+def _settings(updates: dict[str, object]) -> Iterator[None]:
+    """Prefect settings for this process's runs (Prefect read the environment at import)."""
     from prefect.settings import temporary_settings
 
-    ephemeral = {}
-    if not os.environ.get("PREFECT_API_URL"):
-        # Prefect read its settings when it was imported: set ours in a settings context
-        # (for this process) and in the environment (for the server's subprocess). A value
-        # the user set in the environment wins.
-        ephemeral = {
-            key: os.environ.setdefault(key, value) for key, value in QUIET_EPHEMERAL.items()
-        }
-        err_console().print(
-            "Starting Prefect in this process (set PREFECT_API_URL to report to a server); "
-            "this takes a few seconds…"
-        )
-    try:
-        with temporary_settings(updates=ephemeral):
-            return run_flow()
-    except Exception as exc:
-        raise CliError(
-            f"the {name} run failed: {type(exc).__name__}: {exc}{_next_step(exc)}", exit_code=1
-        ) from None
+    with temporary_settings(updates=updates):  # type: ignore[arg-type]
+        yield
 
 
 def _next_step(exc: Exception) -> str:

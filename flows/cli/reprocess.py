@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from flows.cli.common import add_warehouse_option, command, console, err_console
-from flows.cli.inprocess import add_flow_options, in_process, show_summary
+from flows.cli.inprocess import add_flow_options, prefect_here, show_summary
 from tasks.reprocess import build_reprocess_settings
 from tasks.version import pipeline_version
 from warehouse.reprocess import select_stored
@@ -65,17 +65,18 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     err_console().print(plan)
 
-    def run_flow() -> dict[str, object]:
+    with prefect_here("reprocess") as here:
         from flows.reprocess import reprocess
 
-        return reprocess(
-            warehouse=str(settings.warehouse),
-            sources=list(settings.sources) or None,
-            where=settings.where,
-            force=settings.force,
-            batch_size=settings.batch_size,
-            workers=settings.workers,
+        summary = here.run(
+            lambda: reprocess(
+                warehouse=str(settings.warehouse),
+                sources=list(settings.sources) or None,
+                where=settings.where,
+                force=settings.force,
+                batch_size=settings.batch_size,
+                workers=settings.workers,
+            )
         )
-
-    show_summary(in_process("reprocess", run_flow), args.json)
+        show_summary(summary, args.json)
     return 0

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.common import CliError, add_warehouse_option, command, console, err_console
-from flows.cli.inprocess import add_flow_options, in_process, show_summary
+from flows.cli.inprocess import add_flow_options, prefect_here, show_summary
 from tasks.settings import build_settings
 
 if TYPE_CHECKING:
@@ -83,21 +83,21 @@ def handle(args: argparse.Namespace) -> int:
         args.limit,
         args.workers,
     )
-    from flows.ingest import ingest
+    with prefect_here("ingest") as here:
+        from flows.ingest import ingest
 
-    summary = in_process(
-        "ingest",
-        lambda: ingest(
-            sources_file=str(settings.sources_file),
-            warehouse=str(settings.warehouse),
-            sources=args.only,
-            group=args.group,
-            batch_size=settings.batch_size,
-            limit=settings.limit,
-            workers=settings.workers,
-        ),
-    )
-    show_summary(summary, args.json)
+        summary = here.run(
+            lambda: ingest(
+                sources_file=str(settings.sources_file),
+                warehouse=str(settings.warehouse),
+                sources=args.only,
+                group=args.group,
+                batch_size=settings.batch_size,
+                limit=settings.limit,
+                workers=settings.workers,
+            )
+        )
+        show_summary(summary, args.json)
     return 0
 
 

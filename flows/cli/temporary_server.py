@@ -1,0 +1,179 @@
+"""Prefect's API server for one command, started by us before anything imports Prefect.
+
+Without PREFECT_API_URL, Prefect starts this same server itself (`SubprocessASGIServer`: uvicorn
+over `prefect.server.api.server:create_app` in a subprocess, the UI off) on the first call that
+needs an API. Doing it here instead saves seconds on every `ingest run`:
+
+- Prefect's class lives in the module that builds the whole server app, so importing it cost
+  the command's own process 2.6 s of CPU before the subprocess, which imports the same, began;
+- started first, the server boots on one core while this process imports the flow on the other;
+- the server is stopped when the command has printed its result, not at interpreter exit.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+# Prefect's own default is 20 s, which a busy 2-core machine exceeds (measured: 21 s under load
+# 4-5); a first start on a new PREFECT_HOME also creates the server's database.
+STARTUP_TIMEOUT_S = 120.0
+# A value the user set in the environment wins. (What the server writes goes to a file, quoted
+# only when it fails to start, so its log level stays Prefect's.)
+QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+# What Prefect sets for its own temporary server: no UI, ephemeral services only.
+EPHEMERAL = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",
+    "PREFECT__SERVER_FINAL": "1",
+}
+STARTUP_FAILURE = 3  # uvicorn's exit code when it cannot bind, or the app cannot start
+BIND_FAILED = "error while attempting to bind"  # what uvicorn says when the port is taken
+STOP_TIMEOUT_S = 10.0
+
+
+class ServerFailed(RuntimeError):
+    """The temporary server did not come up; the message says what to do."""
+
+
+class TemporaryServer:
+    """A Prefect API server in a subprocess of ours, on a free port of 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.timeout = _startup_timeout()
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self._output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+        self._launch()
+
+    @property
+    def api_url(self) -> str:
+        """The URL clients use (PREFECT_API_URL's form)."""
+        return f"http://127.0.0.1:{self.port}/api"
+
+    @property
+    def pid(self) -> int | None:
+        """The server process's id while it runs."""
+        return self.process.pid if self.process is not None else None
+
+    def wait_ready(self) -> None:
+        """Return once the server answers its health check; raise ServerFailed if it cannot."""
+        deadline = time.monotonic() + self.timeout
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
+        relaunches = 0
+        while True:
+            assert self.process is not None
+            code = self.process.poll()
+            if code == STARTUP_FAILURE and relaunches < 3 and BIND_FAILED in self._written():
+                # Another process took the port between our choosing it and uvicorn binding it.
+                relaunches += 1
+                self._launch()
+                continue
+            if code is not None:
+                said = self._said()
+                self.stop()
+                raise ServerFailed(
+                    f"Prefect's temporary server exited with code {code} before it answered{said}. "
+                    "Fix what it reported, or start a server with "
+                    "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api."
+                )
+            try:
+                with opener.open(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                said = self._said()
+                self.stop()
+                raise ServerFailed(
+                    f"Prefect's temporary server did not answer within {self.timeout:g} s{said}. "
+                    f"Set {STARTUP_TIMEOUT_ENV} higher (a busy machine starts it slowly), or start "
+                    "a server with `prefect server start` and set PREFECT_API_URL to it."
+                )
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop the server and wait for it (it finishes writing its database); idempotent."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        self._output.close()
+
+    def _written(self) -> str:
+        """What the server wrote (kept in a file: noise unless it fails to start)."""
+        self._output.seek(0)
+        return self._output.read().decode("utf-8", "replace").strip()
+
+    def _said(self, lines: int = 20) -> str:
+        """The end of what the server wrote, to quote in an error."""
+        tail = "\n".join(self._written().splitlines()[-lines:])
+        return f" (it said:\n{tail}\n)" if tail else ""
+
+    def _launch(self) -> None:
+        self.port = _free_port()
+        self._output.seek(0)
+        self._output.truncate()
+        env = {**os.environ, **{k: os.environ.get(k) or v for k, v in QUIET.items()}, **EPHEMERAL}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(_prefect_parent()),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _prefect_parent() -> Path:
+    """Where the prefect package is installed, found without importing it."""
+    spec = importlib.util.find_spec("prefect")
+    assert spec is not None and spec.submodule_search_locations, "prefect is not installed"
+    return Path(next(iter(spec.submodule_search_locations))).parent
+
+
+def _startup_timeout() -> float:
+    raw = os.environ.get(STARTUP_TIMEOUT_ENV, "")
+    try:
+        return float(raw) if raw.strip() else STARTUP_TIMEOUT_S
+    except ValueError:
+        raise ServerFailed(
+            f"{STARTUP_TIMEOUT_ENV} must be a number of seconds, got {raw!r}"
+        ) from None
