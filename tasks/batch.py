@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 
 from tasks.discover import discover
@@ -20,7 +21,7 @@ from tasks.process import ProcessOptions, observe, process, skip_if_processed
 from tasks.records import Failure, Locator, Observed, Payload, Prior
 from tasks.settings import Settings
 from tasks.sources import Source
-from tasks.workers import Lost, WorkerPool
+from tasks.workers import Lost, WorkerPool, claim, dismiss, stand_by
 
 Item = Locator | Failure
 
@@ -181,12 +182,20 @@ class Extractor:
         self.time_limit = time_limit
         self._pool: WorkerPool[tuple[Payload, Prior | None], Observed] | None = None
 
+    def stand_by(self) -> WorkerPool[tuple[Payload, Prior | None], Observed]:
+        """Start this extractor's workers for a later one like it to claim (see tasks.workers)."""
+        pool = self._new_pool()
+        stand_by(pool)
+        return pool
+
     def _workers(self) -> WorkerPool[tuple[Payload, Prior | None], Observed]:
         if self._pool is None:
-            self._pool = WorkerPool(
-                self.workers, _process_one, warm_up, (self.options,), self.time_limit
-            )
+            pool = self._new_pool()
+            self._pool = claim(pool.configuration) or pool
         return self._pool
+
+    def _new_pool(self) -> WorkerPool[tuple[Payload, Prior | None], Observed]:
+        return WorkerPool(self.workers, _process_one, warm_up, (self.options,), self.time_limit)
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -210,6 +219,20 @@ class Extractor:
                 done = _lost(payload, result) if isinstance(result, Lost) else result
             out.append(done)
         return out
+
+
+@contextmanager
+def workers_standing_by(settings: Settings, options: ProcessOptions) -> Iterator[WorkerPool]:
+    """Start the workers a Runner with these settings will need now; close them if none does.
+
+    For a caller with time to spare before the run (the command line, while Prefect's
+    server starts): the workers warm up meanwhile, and the run's Runner claims them.
+    """
+    pool = Extractor(settings.workers, options, settings.extract_timeout).stand_by()
+    try:
+        yield pool
+    finally:
+        dismiss()
 
 
 def usable_cores() -> int:

@@ -69,6 +69,11 @@ class WorkerPool(Generic[T, R]):
         self._failed_starts = 0
         self._lock = threading.Lock()
 
+    @property
+    def configuration(self) -> tuple[Any, ...]:
+        """What makes two pools interchangeable."""
+        return (self.size, *self._target, self.time_limit)
+
     def start(self) -> None:
         """Start the workers now, so their warm-up overlaps with whatever the caller does next."""
         with self._lock:
@@ -172,6 +177,39 @@ class WorkerPool(Generic[T, R]):
             if self._failed_starts >= MAX_FAILED_STARTS:
                 raise WorkerFailure(f"extraction workers fail to start: {detail}")
         return list(worker.held)
+
+
+# Pools started ahead of the run that will use them (the command line starts one while
+# Prefect's server boots, so the workers' 1 s warm-up is done when the flow begins),
+# handed to the first caller that asks for the same configuration.
+_standby: list[tuple[tuple[Any, ...], WorkerPool[Any, Any]]] = []
+_standby_lock = threading.Lock()
+
+
+def stand_by(pool: WorkerPool[Any, Any]) -> None:
+    """Start `pool`'s workers now and keep it for `claim`."""
+    pool.start()
+    with _standby_lock:
+        _standby.append((pool.configuration, pool))
+
+
+def claim(configuration: tuple[Any, ...]) -> WorkerPool[Any, Any] | None:
+    """A pool on standby with this configuration, now the caller's to close; else None."""
+    with _standby_lock:
+        for i, (key, pool) in enumerate(_standby):
+            if key == configuration:
+                del _standby[i]
+                return pool
+    return None
+
+
+def dismiss() -> None:
+    """Close the pools on standby that nobody claimed."""
+    with _standby_lock:
+        pools = [pool for _, pool in _standby]
+        _standby.clear()
+    for pool in pools:
+        pool.close()
 
 
 @contextlib.contextmanager

@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import ingest_flow, query
 
-from tasks.batch import BatchSize
+from tasks.batch import BatchSize, workers_standing_by
 from tasks.identity import url_locator
+from tasks.process import ProcessOptions
 from tasks.records import Observed
+from tasks.settings import build_settings
+from tasks.version import pipeline_version
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -80,6 +83,17 @@ def test_a_batch_with_work_or_a_failure_brings_the_size_back_at_once() -> None:
     sizes.settle([unchanged])
     sizes.settle([replace(unchanged, status="failed")])
     assert sizes.current == 100
+
+
+def test_the_run_takes_the_workers_started_ahead_of_it(samples_copy: Path) -> None:
+    """`ingest run` starts the workers while Prefect's server boots; the flow must use them."""
+    settings = build_settings(samples_copy / "sources.yaml", samples_copy / "warehouse.duckdb")
+    with workers_standing_by(settings, ProcessOptions(pipeline_version())) as pool:
+        processes = [w.process for w in pool._workers]
+        summary = ingest_flow(samples_copy)
+        assert summary["new"] == 10
+        # Claimed, used and closed by the run; a pool left on standby would still be running.
+        assert processes and all(not p.is_alive() for p in processes)
 
 
 def test_run_publishes_summary_artifacts(samples_copy: Path) -> None:

@@ -85,18 +85,23 @@ def handle(args: argparse.Namespace) -> int:
     )
     with prefect_here("ingest") as here:
         from flows.ingest import ingest
+        from tasks.batch import workers_standing_by
+        from tasks.process import ProcessOptions
+        from tasks.version import pipeline_version
 
-        summary = here.run(
-            lambda: ingest(
-                sources_file=str(settings.sources_file),
-                warehouse=str(settings.warehouse),
-                sources=args.only,
-                group=args.group,
-                batch_size=settings.batch_size,
-                limit=settings.limit,
-                workers=settings.workers,
+        # The workers warm up while Prefect's server starts; the run's Runner claims them.
+        with workers_standing_by(settings, ProcessOptions(pipeline_version())):
+            summary = here.run(
+                lambda: ingest(
+                    sources_file=str(settings.sources_file),
+                    warehouse=str(settings.warehouse),
+                    sources=args.only,
+                    group=args.group,
+                    batch_size=settings.batch_size,
+                    limit=settings.limit,
+                    workers=settings.workers,
+                )
             )
-        )
         show_summary(summary, args.json)
     return 0
 

@@ -8,7 +8,7 @@ import time
 
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 
-from tasks.workers import Lost, WorkerPool
+from tasks.workers import Lost, WorkerPool, claim, dismiss, stand_by
 
 
 def work(item: str) -> str:
@@ -61,6 +61,33 @@ def test_closing_the_pool_ends_its_processes() -> None:
     assert pool.map(["x"]) == ["X"]
     pool.close()
     assert all(not p.is_alive() for p in processes)
+
+
+def test_a_pool_on_standby_goes_to_the_first_caller_with_its_configuration() -> None:
+    standing: WorkerPool[str, str] = WorkerPool(1, work, ready, (), time_limit=5.0)
+    stand_by(standing)
+    started = [w.process for w in standing._workers]
+    try:
+        assert started and all(p.is_alive() for p in started), "its workers start at once"
+        other: WorkerPool[str, str] = WorkerPool(2, work, ready, (), time_limit=5.0)
+        assert claim(other.configuration) is None, "another size is another pool"
+        same: WorkerPool[str, str] = WorkerPool(1, work, ready, (), time_limit=5.0)
+        claimed = claim(same.configuration)
+        assert claimed is standing
+        assert claimed.map(["x"]) == ["X"]
+        assert [w.process for w in claimed._workers] == started, "no worker started anew"
+        assert claim(same.configuration) is None, "a pool is claimed once"
+    finally:
+        standing.close()
+
+
+def test_a_pool_nobody_claims_is_closed_with_its_processes() -> None:
+    standing: WorkerPool[str, str] = WorkerPool(2, work, ready, (), time_limit=5.0)
+    stand_by(standing)
+    processes = [w.process for w in standing._workers]
+    dismiss()
+    assert processes and all(not p.is_alive() for p in processes)
+    assert claim(standing.configuration) is None
 
 
 def test_what_a_worker_held_behind_a_lost_item_is_processed_by_its_replacement() -> None:
