@@ -114,6 +114,7 @@ def test_a_temporary_server_that_fails_says_why(
 ) -> None:
     (tmp_path / "file").write_text("not a directory")
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "file" / "prefect"))
+    monkeypatch.setenv("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")  # quiet, yet it must say why
     server = TemporaryServer()
     with pytest.raises(
         ServerFailed, match=r"(?s)exited with code 3 .*unable to open database file"

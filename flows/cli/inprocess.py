@@ -73,15 +73,16 @@ class LocalFlow:
             with _settings(self.settings):
                 return run_flow()
         except Exception as exc:
+            server = self.server.ended_early() if self.server is not None else ""
             raise CliError(
-                f"the {self.name} run failed: {type(exc).__name__}: {exc}{_next_step(exc)}",
+                f"the {self.name} run failed: {type(exc).__name__}: {exc}{_next_step(exc)}{server}",
                 exit_code=1,
             ) from None
 
     def drain(self) -> None:
         """Send the logs and events Prefect still holds, while the server can take them."""
-        if not self.ran:
-            return
+        if not self.ran or (self.server is not None and self.server.ended_early()):
+            return  # (Ctrl-C reaches the server too)
         from prefect.events.worker import EventsWorker
         from prefect.logging.handlers import APILogWorker
 

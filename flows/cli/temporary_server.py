@@ -27,17 +27,17 @@ STARTUP_TIMEOUT_ENV = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 # Prefect's own default is 20 s, which a busy 2-core machine exceeds (measured: 21 s under load
 # 4-5); a first start on a new PREFECT_HOME also creates the server's database.
 STARTUP_TIMEOUT_S = 120.0
-# A value the user set in the environment wins. (What the server writes goes to a file, quoted
-# only when it fails to start, so its log level stays Prefect's.)
-QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-# What Prefect sets for its own temporary server: no UI, ephemeral services only.
+QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}  # unless the environment says otherwise
 EPHEMERAL = {
+    # What Prefect sets for its own temporary server: no UI, ephemeral services only.
     "PREFECT_UI_ENABLED": "0",
     "PREFECT__SERVER_EPHEMERAL": "1",
     "PREFECT__SERVER_FINAL": "1",
+    # What the server writes goes to a file, quoted only when it fails to start: its errors
+    # must be in it even where PREFECT_SERVER_LOGGING_LEVEL quiets a standing server.
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
 }
 STARTUP_FAILURE = 3  # uvicorn's exit code when it cannot bind, or the app cannot start
-BIND_FAILED = "error while attempting to bind"  # what uvicorn says when the port is taken
 STOP_TIMEOUT_S = 10.0
 
 
@@ -73,7 +73,7 @@ class TemporaryServer:
         while True:
             assert self.process is not None
             code = self.process.poll()
-            if code == STARTUP_FAILURE and relaunches < 3 and BIND_FAILED in self._written():
+            if code == STARTUP_FAILURE and relaunches < 3 and not _can_bind(self.port):
                 # Another process took the port between our choosing it and uvicorn binding it.
                 relaunches += 1
                 self._launch()
@@ -115,6 +115,12 @@ class TemporaryServer:
                 self.process.wait()
         self.process = None
         self._output.close()
+
+    def ended_early(self) -> str:
+        """A sentence on the server having exited, with what it wrote; '' while it runs."""
+        if self.process is None or self.process.poll() is None:
+            return ""
+        return f"\nPrefect's temporary server had exited (code {self.process.returncode}){self._said()}."
 
     def _written(self) -> str:
         """What the server wrote (kept in a file: noise unless it fails to start)."""
@@ -160,6 +166,15 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _can_bind(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _prefect_parent() -> Path:
