@@ -232,7 +232,7 @@ def workers_standing_by(settings: Settings, options: ProcessOptions) -> Iterator
     try:
         yield pool
     finally:
-        dismiss()
+        dismiss(pool)
 
 
 def usable_cores() -> int:

@@ -203,12 +203,13 @@ def claim(configuration: tuple[Any, ...]) -> WorkerPool[Any, Any] | None:
     return None
 
 
-def dismiss() -> None:
-    """Close the pools on standby that nobody claimed."""
+def dismiss(pool: WorkerPool[Any, Any]) -> None:
+    """Close `pool` if it is still on standby (nobody claimed it); a claimed one is not ours."""
     with _standby_lock:
-        pools = [pool for _, pool in _standby]
-        _standby.clear()
-    for pool in pools:
+        waiting = [i for i, (_, p) in enumerate(_standby) if p is pool]
+        for i in reversed(waiting):
+            del _standby[i]
+    if waiting:
         pool.close()
 
 

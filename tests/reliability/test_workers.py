@@ -85,9 +85,21 @@ def test_a_pool_nobody_claims_is_closed_with_its_processes() -> None:
     standing: WorkerPool[str, str] = WorkerPool(2, work, ready, (), time_limit=5.0)
     stand_by(standing)
     processes = [w.process for w in standing._workers]
-    dismiss()
+    dismiss(standing)
     assert processes and all(not p.is_alive() for p in processes)
     assert claim(standing.configuration) is None
+
+
+def test_dismissing_a_claimed_pool_leaves_it_to_its_new_owner() -> None:
+    standing: WorkerPool[str, str] = WorkerPool(1, work, ready, (), time_limit=5.0)
+    stand_by(standing)
+    try:
+        claimed = claim(standing.configuration)
+        assert claimed is standing
+        dismiss(standing)
+        assert claimed.map(["y"]) == ["Y"], "still running for whoever claimed it"
+    finally:
+        standing.close()
 
 
 def test_what_a_worker_held_behind_a_lost_item_is_processed_by_its_replacement() -> None:
