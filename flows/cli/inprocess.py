@@ -96,12 +96,13 @@ class LocalFlow:
             PREFECT_API_URL,
             PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
             PREFECT_UI_URL,
-            get_current_settings,
         )
+
+        from flows.server import api_url
 
         if self.server is None:
             return {}
-        if get_current_settings().api.url:
+        if api_url():
             # A Prefect profile or prefect.toml names a server: the run reports there.
             self.server.stop()
             self.server = None
