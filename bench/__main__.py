@@ -32,6 +32,7 @@ from bench.measures import (
     prefect_task_overhead,
     python_json,
 )
+from tasks.settings import batch_size_for
 
 RESULTS = Path(__file__).resolve().parent / "results"
 AGED_OBSERVATIONS = 1_000_000
@@ -54,7 +55,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--n", type=int, default=2000, help="corpus size (default 2000)")
     parser.add_argument("--big", type=int, default=0, help="also measure peak memory at this size")
-    parser.add_argument("--batch-size", type=int, default=100)
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help="as ingest run's (default 100 per worker)"
+    )
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument(
         "--repeat",
@@ -191,7 +194,7 @@ def main() -> None:
         detail["landing"] = landing
 
         overhead = prefect_task_overhead(home)
-        task_runs = 2 * -(-args.n // args.batch_size)
+        task_runs = 2 * -(-args.n // batch_size_for(args.batch_size, 1))
         figures["prefect_task_ms"] = overhead["mean_ms"]
         figures["prefect_share"] = task_runs * overhead["mean_ms"] / 1000 / best["disk_1"].flow_s
         detail["prefect_overhead"] = overhead

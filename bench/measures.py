@@ -73,7 +73,7 @@ def python_json(*args: str, env: dict[str, str] | None = None) -> dict:
 
 
 def ingest(
-    sources: Path, warehouse: Path, workers: int, batch_size: int, prefect_home: Path
+    sources: Path, warehouse: Path, workers: int, batch_size: int | None, prefect_home: Path
 ) -> IngestRun:
     """Run `ingest run --json` as a user would and watch its memory and CPU.
 
@@ -92,8 +92,7 @@ def ingest(
         str(warehouse),
         "--workers",
         str(workers),
-        "--batch-size",
-        str(batch_size),
+        *(["--batch-size", str(batch_size)] if batch_size is not None else []),
         "--json",
     ]
     started = time.perf_counter()

@@ -50,7 +50,7 @@ def ingest(
     warehouse: str | None = None,
     sources: list[str] | None = None,
     group: str | None = None,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     limit: int | None = None,
     workers: int = 1,
 ) -> dict[str, object]:
@@ -61,8 +61,8 @@ def ingest(
         warehouse: DuckDB file to land in; default data/warehouse.duckdb or $INGEST_WAREHOUSE.
         sources: Only these source names (default: every enabled source).
         group: Only sources of this group.
-        batch_size: Documents per batch task and per landing transaction; while batches
-            find nothing to extract, later ones grow to up to 8 times this.
+        batch_size: Documents per batch task and per landing transaction (default 100 per
+            worker); while batches find nothing to extract, later ones grow to up to 8 times this.
         limit: Stop after this many documents.
         workers: Extraction processes.
     """

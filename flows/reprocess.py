@@ -68,7 +68,7 @@ def reprocess(
     sources: list[str] | None = None,
     where: str | None = None,
     force: bool = False,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     workers: int | None = None,
 ) -> dict[str, object]:
     """Extract and normalise stored raw payloads again with the current pipeline; fetch nothing.
@@ -78,7 +78,8 @@ def reprocess(
         sources: Only documents of these sources (default: all).
         where: SQL condition over the `articles` columns plus `kind` and `processed_by`.
         force: Also redo documents the current pipeline version already processed.
-        batch_size: Documents per batch task and per landing transaction.
+        batch_size: Documents per batch task and per landing transaction (default 100 per
+            worker).
         workers: Extraction processes (default $INGEST_WORKERS or 1).
     """
     settings = build_reprocess_settings(warehouse, sources, where, force, batch_size, workers)

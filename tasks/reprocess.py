@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.records import Failure, Locator, LocatorKind, Payload
-from tasks.settings import DEFAULT_WAREHOUSE, run_limits
+from tasks.settings import BATCH_PER_WORKER, DEFAULT_WAREHOUSE, batch_size_for, run_limits
 from tasks.sources import ConfigError
 
 
@@ -28,7 +28,7 @@ class ReprocessSettings:
     sources: tuple[str, ...] = ()  # empty: every source
     where: str | None = None  # SQL condition over the candidates (see warehouse/reprocess.py)
     force: bool = False  # also redo documents the current pipeline already processed
-    batch_size: int = 100
+    batch_size: int = BATCH_PER_WORKER
     workers: int = 1
     extract_timeout: float = 60.0  # seconds one document may spend in extraction
     lock_timeout: float = 30.0  # seconds to wait for a locked warehouse before spooling a batch
@@ -54,17 +54,16 @@ def build_reprocess_settings(
     sources: Sequence[str] | None = None,
     where: str | None = None,
     force: bool = False,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     workers: int | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ReprocessSettings:
     """Settings from parameters, then INGEST_* environment variables, then defaults."""
     env = os.environ if environ is None else environ
-    if batch_size < 1:
-        raise ConfigError([f"batch size must be at least 1, got {batch_size}."])
     if where is not None and not where.strip():
         raise ConfigError(["--where is empty; give a SQL condition such as \"source = 'x'\"."])
     n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
+    batch_size = batch_size_for(batch_size, n_workers)
     return ReprocessSettings(
         warehouse=Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE),
         sources=tuple(sources or ()),

@@ -13,6 +13,12 @@ from tasks.version import user_agent
 
 DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+# Documents per batch for each extraction worker, unless a batch size is given. Every batch
+# costs the flow's process the same (two task runs, a transaction, handing pages to a worker),
+# and with two workers that process shares the cores with them: 200-document batches took a
+# two-worker run over 2,000 pages 5 % less CPU and 6 % less time than 100, where one worker
+# ran 2 % slower with 200 (the last batch, signed and landed after extraction ends, doubles).
+BATCH_PER_WORKER = 100
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,7 @@ class Settings:
     sources: tuple[Source, ...]
     fetch: FetchConfig
     warehouse: Path
-    batch_size: int = 100
+    batch_size: int = BATCH_PER_WORKER
     limit: int | None = None
     workers: int = 1
     user_agent: str = ""
@@ -41,7 +47,7 @@ def build_settings(
     warehouse: str | Path | None = None,
     only: Sequence[str] | None = None,
     group: str | None = None,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     limit: int | None = None,
     workers: int | None = None,
     environ: Mapping[str, str] | None = None,
@@ -64,11 +70,10 @@ def build_settings(
         for s in parsed.sources
         if (s.name in only if only else s.enabled) and (group is None or s.group == group)
     )
-    if batch_size < 1:
-        raise ConfigError([f"batch size must be at least 1, got {batch_size}."])
     if limit is not None and limit < 0:
         raise ConfigError([f"limit must be zero or more, got {limit}."])
     n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
+    batch_size = batch_size_for(batch_size, n_workers)
     return Settings(
         sources_file=sources_path,
         sources=chosen,
@@ -81,6 +86,15 @@ def build_settings(
         extract_timeout=extract_timeout,
         lock_timeout=lock_timeout,
     )
+
+
+def batch_size_for(batch_size: int | None, workers: int) -> int:
+    """The batch size given, or BATCH_PER_WORKER documents for each extraction worker."""
+    if batch_size is None:
+        return BATCH_PER_WORKER * workers
+    if batch_size < 1:
+        raise ConfigError([f"batch size must be at least 1, got {batch_size}."])
+    return batch_size
 
 
 def run_limits(env: Mapping[str, str], workers: int | None) -> tuple[int, float, float]:

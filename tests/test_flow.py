@@ -15,6 +15,7 @@ from tasks.identity import url_locator
 from tasks.process import ProcessOptions
 from tasks.records import Observed
 from tasks.settings import build_settings
+from tasks.sources import ConfigError
 from tasks.version import pipeline_version
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -48,6 +49,26 @@ def test_batches_and_limit(samples_copy: Path) -> None:
     summary = ingest_flow(samples_copy, batch_size=3, limit=7)
     assert summary["seen"] == 7
     assert query(samples_copy, "select count(*) from documents") == [(7,)]
+
+
+def test_without_a_batch_size_a_run_takes_100_documents_per_worker(samples_copy: Path) -> None:
+    summary = ingest_flow(samples_copy, workers=2)
+    assert summary["new"] == 10
+    recorded = query(
+        samples_copy,
+        "select parameters->>'batch_size', parameters->>'workers' from runs where run_id = ?",
+        [summary["run_id"]],
+    )
+    assert recorded == [("200", "2")]
+
+
+def test_a_batch_size_given_wins_and_must_be_positive(samples_copy: Path) -> None:
+    sources = samples_copy / "sources.yaml"
+    assert build_settings(sources, workers=3, environ={}).batch_size == 300
+    assert build_settings(sources, environ={"INGEST_WORKERS": "2"}).batch_size == 200
+    assert build_settings(sources, batch_size=7, workers=3).batch_size == 7
+    with pytest.raises(ConfigError, match="batch size must be at least 1, got 0"):
+        build_settings(sources, batch_size=0)
 
 
 def landed_sizes(root: Path, run_id: object) -> list[int]:

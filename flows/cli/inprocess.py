@@ -17,14 +17,14 @@ from tasks.settings import MEMORY_ENV
 from tasks.summary import LABELS, OUTCOMES
 
 
-def add_flow_options(p: argparse.ArgumentParser, batch_size_default: int | None = 100) -> None:
+def add_flow_options(p: argparse.ArgumentParser) -> None:
     """--batch-size, --workers and --json, which a flow-running command takes."""
     p.add_argument(
         "--batch-size",
         type=int,
-        default=batch_size_default,
-        help="documents per batch (default 100); `ingest run` makes later batches up to 8 times "
-        "bigger while they find nothing to extract",
+        default=None,
+        help="documents per batch (default 100 per worker); `ingest run` makes later batches up "
+        "to 8 times bigger while they find nothing to extract",
     )
     p.add_argument(
         "--workers",

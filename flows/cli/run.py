@@ -45,8 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--group", default=None, help="only sources of this group")
     p.add_argument("--limit", type=int, default=None, help="stop after this many documents")
-    # No batch-size default here: --deployment refuses in-process options that were given.
-    add_flow_options(p, batch_size_default=None)
+    add_flow_options(p)  # no defaults: --deployment refuses in-process options that were given
     remote = p.add_argument_group("on a Prefect server (PREFECT_API_URL)")
     remote.add_argument(
         "--deployment",
@@ -79,7 +78,7 @@ def handle(args: argparse.Namespace) -> int:
         args.warehouse,
         args.only,
         args.group,
-        100 if args.batch_size is None else args.batch_size,
+        args.batch_size,
         args.limit,
         args.workers,
     )
