@@ -114,7 +114,7 @@ def minhash_method(k: int, perms: int = 128) -> Callable[[str], np.ndarray]:
             scheme="affine32",
             permutations=permutations,
         )
-        m.update_batch(shingle_hashes(signature_text(text), k).tolist())
+        m.update_batch(shingle_hashes(text, k).tolist())
         return m.hashvalues.copy()
 
     return sign
@@ -145,8 +145,8 @@ def simhash_similarity(a: int, b: int) -> float:
 
 
 def jaccard(a: str, b: str, k: int) -> float:
-    sa = set(shingle_hashes(signature_text(a), k).tolist())
-    sb = set(shingle_hashes(signature_text(b), k).tolist())
+    sa = set(shingle_hashes(a, k).tolist())
+    sb = set(shingle_hashes(b, k).tolist())
     return len(sa & sb) / max(1, len(sa | sb))
 
 

@@ -15,7 +15,6 @@ of it and bump the name, and `reprocess` recomputes them.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -33,29 +32,51 @@ SCHEME = f"minhash-affine32-k{SHINGLE}-p{PERMUTATIONS}-s{SEED}-f2"  # f2: tasks/
 # The LSH banding over these signatures lives with the story_clusters SQL
 # (warehouse/migrations/003_downstream.sql): 32 bands of 4 positions.
 
-_DROP = re.compile(r"[\W_]+")
 _MULTIPLIER = 1_000_003
 
 
 def signature_text(text: str) -> str:
     """The text as signatures see it: folded (tasks/fold.py), letters and digits only."""
-    return _DROP.sub("", fold(text))
+    return _signature_points(text).tobytes().decode("utf-32-le")
 
 
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
-    """32-bit hashes of every distinct k-character run of `text` (already folded)."""
+    """32-bit hashes of every distinct k-character run of `text` as signatures see it."""
     import numpy as np
 
-    return np.unique(_shingle_values(text, k))
+    return np.unique(_shingle_values(_signature_points(text), k))
 
 
-def _shingle_values(text: str, k: int = SHINGLE) -> np.ndarray:
-    """32-bit hashes of every k-character run of `text`, repeats included, in text order."""
+def _signature_points(text: str) -> np.ndarray:
+    """Code points of the folded text's letters and digits (str.isalnum), in order.
+
+    Looked up in a table rather than dropping the rest with a regex and shingling the string
+    that leaves: 0.24 ms for a corpus text instead of 0.55.
+    """
     import numpy as np
 
-    if not text:
+    points = code_points(fold(text))
+    keep = _alphanumeric()[np.minimum(points, 0x10000)]
+    astral = np.flatnonzero(points >= 0x10000)  # CJK extension B and beyond: rare, asked one by one
+    keep[astral] = [chr(p).isalnum() for p in points[astral].tolist()]
+    return points[keep]
+
+
+@cache
+def _alphanumeric() -> np.ndarray:
+    """Whether each BMP code point is a letter or digit (str.isalnum), and False past it."""
+    import numpy as np
+
+    return np.array([chr(c).isalnum() for c in range(0x10000)] + [False], dtype=bool)
+
+
+def _shingle_values(points: np.ndarray, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of every k-character run of `points`, repeats included, in text order."""
+    import numpy as np
+
+    if not points.size:
         return np.empty(0, dtype=np.uint32)
-    points = code_points(text).astype(np.uint64)
+    points = points.astype(np.uint64)
     width = min(k, len(points))
     windows = len(points) - width + 1
     acc = np.zeros(windows, dtype=np.uint64)
@@ -100,7 +121,7 @@ def minhash(text: str) -> tuple[int, ...]:
     import numpy as np
 
     # Repeated shingles need not be removed first: they cannot change a minimum.
-    hashes = _shingle_values(signature_text(text))
+    hashes = _shingle_values(_signature_points(text))
     if hashes.size == 0:
         return ()
     a, b = _permutations()

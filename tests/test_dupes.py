@@ -56,13 +56,25 @@ def test_different_stories_score_far_below_the_default() -> None:
 def test_signature_equals_datasketch_affine32_minhash(seeds: dict[str, str]) -> None:
     from datasketch import MinHash
 
-    from tasks.signature import PERMUTATIONS, SEED, shingle_hashes, signature_text
+    from tasks.signature import PERMUTATIONS, SEED, shingle_hashes
 
     # All seeds in one text as well: more shingles than one block holds (tasks/signature._CHUNK).
     for text in [*seeds.values(), "\n".join(seeds.values()) * 3]:
         reference = MinHash(num_perm=PERMUTATIONS, seed=SEED, hashfunc=int, scheme="affine32")
-        reference.update_batch(shingle_hashes(signature_text(text)).tolist())
+        reference.update_batch(shingle_hashes(text).tolist())
         assert minhash(text) == tuple(int(v) for v in reference.hashvalues)
+
+
+def test_signatures_keep_exactly_the_letters_and_digits_of_the_folded_text() -> None:
+    """Every code point, astral ones included, against the definition: drop what is not \\w, and _."""
+    import re
+
+    from tasks.fold import fold
+    from tasks.signature import signature_text
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for text in (every, "Ｎｏ．１号文件_第①条 𠀀𪚥 ǅ Ⅻ，完"):
+        assert signature_text(text) == re.sub(r"[\W_]+", "", fold(text))
 
 
 def test_signature_ignores_punctuation_width_and_layout() -> None:
