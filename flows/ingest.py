@@ -62,7 +62,8 @@ def ingest(
         sources: Only these source names (default: every enabled source).
         group: Only sources of this group.
         batch_size: Documents per batch task and per landing transaction (default 100 per
-            worker); while batches find nothing to extract, later ones grow to up to 8 times this.
+            worker, at most 400); while batches find nothing to extract, later ones grow to
+            up to 8 times this.
         limit: Stop after this many documents.
         workers: Extraction processes.
     """

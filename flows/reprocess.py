@@ -79,7 +79,7 @@ def reprocess(
         where: SQL condition over the `articles` columns plus `kind` and `processed_by`.
         force: Also redo documents the current pipeline version already processed.
         batch_size: Documents per batch task and per landing transaction (default 100 per
-            worker).
+            worker, at most 400).
         workers: Extraction processes (default $INGEST_WORKERS or 1).
     """
     settings = build_reprocess_settings(warehouse, sources, where, force, batch_size, workers)

@@ -14,6 +14,7 @@ from tasks.batch import BatchSize, workers_standing_by
 from tasks.identity import url_locator
 from tasks.process import ProcessOptions
 from tasks.records import Observed
+from tasks.reprocess import build_reprocess_settings
 from tasks.settings import build_settings
 from tasks.sources import ConfigError
 from tasks.version import pipeline_version
@@ -51,7 +52,9 @@ def test_batches_and_limit(samples_copy: Path) -> None:
     assert query(samples_copy, "select count(*) from documents") == [(7,)]
 
 
-def test_without_a_batch_size_a_run_takes_100_documents_per_worker(samples_copy: Path) -> None:
+def test_without_a_batch_size_a_run_takes_100_documents_per_worker(
+    samples_copy: Path,
+) -> None:
     summary = ingest_flow(samples_copy, workers=2)
     assert summary["new"] == 10
     recorded = query(
@@ -62,11 +65,15 @@ def test_without_a_batch_size_a_run_takes_100_documents_per_worker(samples_copy:
     assert recorded == [("200", "2")]
 
 
-def test_a_batch_size_given_wins_and_must_be_positive(samples_copy: Path) -> None:
+def test_the_default_batch_follows_the_workers_and_a_given_size_wins(samples_copy: Path) -> None:
     sources = samples_copy / "sources.yaml"
     assert build_settings(sources, workers=3, environ={}).batch_size == 300
+    assert build_settings(sources, workers=8, environ={}).batch_size == 400  # memory: capped
     assert build_settings(sources, environ={"INGEST_WORKERS": "2"}).batch_size == 200
     assert build_settings(sources, batch_size=7, workers=3).batch_size == 7
+    assert (
+        build_reprocess_settings(samples_copy / "w.duckdb", workers=2, environ={}).batch_size == 200
+    )
     with pytest.raises(ConfigError, match="batch size must be at least 1, got 0"):
         build_settings(sources, batch_size=0)
 

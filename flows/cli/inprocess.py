@@ -23,8 +23,8 @@ def add_flow_options(p: argparse.ArgumentParser) -> None:
         "--batch-size",
         type=int,
         default=None,
-        help="documents per batch (default 100 per worker); `ingest run` makes later batches up "
-        "to 8 times bigger while they find nothing to extract",
+        help="documents per batch (default 100 per worker, at most 400); `ingest run` makes later "
+        "batches up to 8 times bigger while they find nothing to extract",
     )
     p.add_argument(
         "--workers",
