@@ -7,8 +7,9 @@ paragraph" with a wider margin, and its estimate is a Jaccard similarity a
 person can reason about ("60% of the 4-character runs are shared").
 
 The text is folded before shingling (tasks/fold.py: lower case, NFKC where it
-matters; punctuation and spaces dropped) so that full-width versus half-width punctuation, paragraph breaks and
-indentation never make two copies of a story look different. Signatures are
+matters) and only its letters and digits are kept, so that full-width versus half-width
+punctuation, paragraph breaks and indentation never make two copies of a story look
+different. Signatures are
 stored, so everything that decides their values is named in SCHEME: change any
 of it and bump the name, and `reprocess` recomputes them.
 """
@@ -115,7 +116,7 @@ def minhash(text: str) -> tuple[int, ...]:
 
     The values are datasketch's `MinHash(scheme="affine32")` over the shingle hashes,
     computed here in numpy directly: datasketch hashes its input one Python call per
-    shingle, which cost 20 ms on a 10,000-character article (tests/test_signature.py
+    shingle, which cost 20 ms on a 10,000-character article (tests/test_dupes.py
     checks both give the same values).
     """
     import numpy as np
