@@ -9,9 +9,8 @@ person can reason about ("60% of the 4-character runs are shared").
 The text is folded before shingling (tasks/fold.py: lower case, NFKC where it
 matters) and only its letters and digits are kept, so that full-width versus half-width
 punctuation, paragraph breaks and indentation never make two copies of a story look
-different. Signatures are
-stored, so everything that decides their values is named in SCHEME: change any
-of it and bump the name, and `reprocess` recomputes them.
+different. Signatures are stored, so everything that decides their values is named in
+SCHEME: change any of it and bump the name, and `reprocess` recomputes them.
 """
 
 from __future__ import annotations
