@@ -123,6 +123,22 @@ def test_a_temporary_server_that_fails_says_why(
     assert server.pid is None
 
 
+def test_the_command_line_loads_without_what_only_some_commands_need() -> None:
+    """Building the parser imports every command module; slow imports belong in handlers."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, flows.cli; flows.cli.parser(); "
+        "print(sorted(m for m in ('prefect', 'pyarrow', 'requests', 'trafilatura') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout
+
+
 def test_history_lists_versions_and_diffs_them(landed: Path, prefect_api: str) -> None:
     page = landed / TEXT
     page.write_text(

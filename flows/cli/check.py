@@ -13,7 +13,6 @@ from flows.cli.common import (
     err_console,
     warehouse_path,
 )
-from warehouse.check import check_warehouse
 from warehouse.connection import LockPolicy
 
 
@@ -29,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run every check read-only; print one line per check; exit 1 if any failed."""
+    from warehouse.check import check_warehouse  # pulls in pyarrow (see flows/cli)
+
     path = warehouse_path(args)
     findings = check_warehouse(path, LockPolicy(timeout=max(0.0, args.wait)))
     failed = [f for f in findings if not f.ok]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
-from warehouse.dupes import Cluster, ThresholdError, default_threshold, story_clusters
+
+if TYPE_CHECKING:
+    from warehouse.dupes import Cluster
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Read the clusters and print them, largest first."""
+    from warehouse.dupes import ThresholdError, default_threshold, story_clusters  # pyarrow
+
     path = warehouse_path(args)
     try:
         clusters = story_clusters(path, args.threshold)

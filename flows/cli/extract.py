@@ -6,17 +6,13 @@ import argparse
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.cli.common import CliError, command, console
-from tasks.extract import ExtractOptions
-from tasks.fetch import Fetcher
-from tasks.identity import file_locator, url_locator
-from tasks.load import load_file
 from tasks.normalise import STEPS
-from tasks.process import page_article
-from tasks.records import Article, Failure, NotModified, Rejected
-from tasks.sources import FetchConfig
-from tasks.version import user_agent
+
+if TYPE_CHECKING:
+    from tasks.records import Article
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Fetch or load the page, run extraction and normalisation, print the result."""
+    # Imported here, not with the command line: fetching pulls in requests (see flows/cli).
+    from tasks.extract import ExtractOptions
+    from tasks.fetch import Fetcher
+    from tasks.identity import file_locator, url_locator
+    from tasks.load import load_file
+    from tasks.process import page_article
+    from tasks.records import Failure, NotModified, Rejected
+    from tasks.sources import FetchConfig
+    from tasks.version import user_agent
+
     target: str = args.target
     config = FetchConfig()
     if target.startswith(("http://", "https://")):

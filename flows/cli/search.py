@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -15,7 +16,9 @@ from flows.cli.common import (
     err_console,
     warehouse_path,
 )
-from warehouse.search import Hit, SearchError, refresh_index, search
+
+if TYPE_CHECKING:
+    from warehouse.search import Hit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Search, then print the hits as a list or JSON."""
+    from warehouse.search import SearchError, refresh_index, search  # pyarrow
+
     path = warehouse_path(args)
     if args.update_index:
         indexed = refresh_index(path)
