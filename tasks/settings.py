@@ -106,13 +106,29 @@ def run_limits(env: Mapping[str, str], workers: int | None) -> tuple[int, float,
     Parameters win over $INGEST_WORKERS, $INGEST_EXTRACT_TIMEOUT and $INGEST_LOCK_TIMEOUT.
     """
     duckdb_memory(env)  # checked before any work; applied where the warehouse opens
-    env_workers = env.get("INGEST_WORKERS")
-    n_workers = workers if workers is not None else int(env_workers) if env_workers else 1
     return (
-        max(1, n_workers),
+        _workers(env, workers),
         _seconds(env, "INGEST_EXTRACT_TIMEOUT", 60.0),
         _seconds(env, "INGEST_LOCK_TIMEOUT", 30.0),
     )
+
+
+def _workers(env: Mapping[str, str], workers: int | None) -> int:
+    """Extraction processes: the parameter, else $INGEST_WORKERS, else 1; or a ConfigError."""
+    if workers is not None:
+        if workers < 1:
+            raise ConfigError([f"workers must be at least 1, got {workers}."])
+        return workers
+    value = env.get("INGEST_WORKERS")
+    if not value:
+        return 1
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ConfigError([f"$INGEST_WORKERS must be a whole number of at least 1, got {value!r}."])
+    return n
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

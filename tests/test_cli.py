@@ -249,6 +249,16 @@ def test_unknown_source_name_is_refused(samples_copy: Path) -> None:
     assert result.returncode == 2 and "no source named 'nosuch'" in result.stderr
 
 
+def test_a_bad_number_of_workers_is_refused_before_anything_starts(samples_copy: Path) -> None:
+    result = run_cli("run", "--workers", "0", cwd=samples_copy)
+    assert result.returncode == 2 and "workers must be at least 1, got 0" in result.stderr
+    result = run_cli("reprocess", "--dry-run", cwd=samples_copy, env={"INGEST_WORKERS": "two"})
+    assert result.returncode == 2, result.stderr
+    assert "$INGEST_WORKERS must be a whole number of at least 1, got 'two'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (samples_copy / "data").exists()  # no warehouse was created
+
+
 def test_sources_file_with_web_sources_is_accepted(
     tmp_path: Path, site: Site, prefect_api: str
 ) -> None:

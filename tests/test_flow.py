@@ -76,6 +76,10 @@ def test_the_default_batch_follows_the_workers_and_a_given_size_wins(samples_cop
     )
     with pytest.raises(ConfigError, match="batch size must be at least 1, got 0"):
         build_settings(sources, batch_size=0)
+    with pytest.raises(ConfigError, match="workers must be at least 1, got -1"):
+        build_settings(sources, workers=-1)
+    with pytest.raises(ConfigError, match=r"\$INGEST_WORKERS must be a whole number"):
+        build_settings(sources, environ={"INGEST_WORKERS": "0"})
 
 
 def landed_sizes(root: Path, run_id: object) -> list[int]:
