@@ -259,6 +259,13 @@ def test_a_bad_number_of_workers_is_refused_before_anything_starts(samples_copy:
     assert not (samples_copy / "data").exists()  # no warehouse was created
 
 
+def test_a_negative_wait_is_refused_by_every_command_that_waits(samples_copy: Path) -> None:
+    for args in (("check",), ("query", "select 1")):
+        result = run_cli(*args, "--wait", "-1", cwd=samples_copy)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "--wait must be zero or more seconds, got -1" in result.stderr, args
+
+
 def test_sources_file_with_web_sources_is_accepted(
     tmp_path: Path, site: Site, prefect_api: str
 ) -> None:

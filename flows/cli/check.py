@@ -11,9 +11,9 @@ from flows.cli.common import (
     command,
     console,
     err_console,
+    wait_policy,
     warehouse_path,
 )
-from warehouse.connection import LockPolicy
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def handle(args: argparse.Namespace) -> int:
     from warehouse.check import check_warehouse  # pulls in pyarrow (see flows/cli)
 
     path = warehouse_path(args)
-    findings = check_warehouse(path, LockPolicy(timeout=max(0.0, args.wait)))
+    findings = check_warehouse(path, wait_policy(args))
     failed = [f for f in findings if not f.ok]
     if args.json:
         print(

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from tasks.settings import DEFAULT_WAREHOUSE
 from tasks.sources import ConfigError
-from warehouse.connection import WarehouseLocked, WarehouseMissing
+from warehouse.connection import LockPolicy, WarehouseLocked, WarehouseMissing
 from warehouse.read import QueryError
 
 PIPE_WIDTH = 160
@@ -63,6 +63,13 @@ def add_wait_option(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to keep retrying while another process holds the file (default 30)",
     )
+
+
+def wait_policy(args: argparse.Namespace) -> LockPolicy:
+    """How long a read retries a held warehouse file, from --wait (refused when negative)."""
+    if args.wait < 0:
+        raise CliError(f"--wait must be zero or more seconds, got {args.wait:g}")
+    return LockPolicy(timeout=args.wait)
 
 
 def warehouse_path(args: argparse.Namespace) -> Path:

@@ -12,14 +12,13 @@ from decimal import Decimal
 from rich.table import Table
 
 from flows.cli.common import (
-    CliError,
     add_wait_option,
     add_warehouse_option,
     command,
     console,
+    wait_policy,
     warehouse_path,
 )
-from warehouse.connection import LockPolicy
 from warehouse.read import run_query
 
 
@@ -34,9 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the query and print it in the chosen format."""
-    if args.wait < 0:
-        raise CliError(f"--wait must be zero or more seconds, got {args.wait:g}")
-    result = run_query(warehouse_path(args), args.sql, LockPolicy(timeout=args.wait))
+    result = run_query(warehouse_path(args), args.sql, wait_policy(args))
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)
