@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tasks.records import Failure, Locator, LocatorKind, Payload
-from tasks.settings import BATCH_PER_WORKER, DEFAULT_WAREHOUSE, batch_size_for, run_limits
+from tasks.settings import BATCH_PER_WORKER, batch_size_for, run_limits, warehouse_file
 from tasks.sources import ConfigError
 
 
@@ -65,7 +65,7 @@ def build_reprocess_settings(
     n_workers, extract_timeout, lock_timeout = run_limits(env, workers)
     batch_size = batch_size_for(batch_size, n_workers)
     return ReprocessSettings(
-        warehouse=Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE),
+        warehouse=warehouse_file(warehouse, env),
         sources=tuple(sources or ()),
         where=where,
         force=force,

@@ -81,13 +81,29 @@ def build_settings(
         sources_file=sources_path,
         sources=chosen,
         fetch=parsed.fetch,
-        warehouse=Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE),
+        warehouse=warehouse_file(warehouse, env),
         batch_size=batch_size,
         limit=limit,
         workers=n_workers,
         user_agent=user_agent(parsed.fetch.contact or env.get("INGEST_CONTACT")),
         extract_timeout=extract_timeout,
         lock_timeout=lock_timeout,
+    )
+
+
+def warehouse_file(warehouse: str | Path | None, env: Mapping[str, str]) -> Path:
+    """The warehouse file: the parameter, else $INGEST_WAREHOUSE, else the default."""
+    path = Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    if path.is_dir():
+        raise ConfigError([directory_given(path)])
+    return path
+
+
+def directory_given(path: Path) -> str:
+    """What to say when the warehouse named is a directory."""
+    return (
+        f"the warehouse {path} is a directory; name the DuckDB file, "
+        f"e.g. {path / DEFAULT_WAREHOUSE.name}."
     )
 
 

@@ -266,6 +266,24 @@ def test_a_negative_wait_is_refused_by_every_command_that_waits(samples_copy: Pa
         assert "--wait must be zero or more seconds, got -1" in result.stderr, args
 
 
+def test_a_directory_given_as_the_warehouse_is_refused_by_every_command(
+    samples_copy: Path,
+) -> None:
+    (samples_copy / "data").mkdir()
+    said = "the warehouse data is a directory; name the DuckDB file, e.g. data/warehouse.duckdb."
+    for args in (("run",), ("status",), ("query", "select 1"), ("check",), ("search", "党建")):
+        result = run_cli(*args, "--warehouse", "data", cwd=samples_copy)
+        assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr, args
+    assert list((samples_copy / "data").iterdir()) == []
+    # Flows and library callers open the warehouse without the command line: the same answer.
+    from warehouse.connection import WarehouseMissing, open_connection
+
+    for read_only in (True, False):
+        with pytest.raises(WarehouseMissing, match="is a directory; name the DuckDB file"):
+            open_connection(samples_copy / "data", read_only=read_only)
+
+
 def test_sources_file_with_web_sources_is_accepted(
     tmp_path: Path, site: Site, prefect_api: str
 ) -> None:

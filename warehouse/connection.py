@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from tasks.settings import duckdb_memory
+from tasks.settings import directory_given, duckdb_memory
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 # DuckDB shares one database instance between the connections of a process. Opening one while
@@ -109,6 +109,8 @@ def open_connection(
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, waiting out locks; apply pending migrations when writable."""
     policy = policy or LockPolicy()
+    if path.is_dir():
+        raise WarehouseMissing(directory_given(path))
     if read_only and not path.exists():
         raise WarehouseMissing(
             f"there is no warehouse at {path} yet; run `ingest run` first, or pass --warehouse PATH"

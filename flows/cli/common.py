@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tasks.settings import DEFAULT_WAREHOUSE
+from tasks.settings import DEFAULT_WAREHOUSE, warehouse_file
 from tasks.sources import ConfigError
 from warehouse.connection import LockPolicy, WarehouseLocked, WarehouseMissing
 from warehouse.read import QueryError
@@ -74,7 +74,7 @@ def wait_policy(args: argparse.Namespace) -> LockPolicy:
 
 def warehouse_path(args: argparse.Namespace) -> Path:
     """The warehouse path from --warehouse, the environment or the default."""
-    return Path(args.warehouse or os.environ.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    return warehouse_file(args.warehouse, os.environ)
 
 
 @contextmanager
