@@ -65,7 +65,7 @@ class WarehouseLocked(Exception):
 
 
 class WarehouseMissing(Exception):
-    """There is no warehouse file yet."""
+    """There is no warehouse file there: not yet, or a directory stands in its place."""
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def add_wait_option(p: argparse.ArgumentParser) -> None:
 
 def wait_policy(args: argparse.Namespace) -> LockPolicy:
     """How long a read retries a held warehouse file, from --wait (refused when negative)."""
-    if args.wait < 0:
+    if not args.wait >= 0:  # NaN too: its deadline would never pass
         raise CliError(f"--wait must be zero or more seconds, got {args.wait:g}")
     return LockPolicy(timeout=args.wait)
 
