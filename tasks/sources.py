@@ -278,10 +278,28 @@ def _describe(name: str, data: Any, lines: dict[tuple, int], err: dict) -> str:
             f"{where}: {field} {given!r} may use only letters, digits, '-', '_' and '.', "
             "and must start with a letter or digit."
         )
+    bound = _BOUNDS.get(kind)
+    if bound is not None:
+        word, name = bound
+        return f"{where}: {field} must be {word} {err['ctx'][name]:g}, got {given!r}."
+    if kind == "string_too_long":
+        return (
+            f"{where}: {field} may be at most {err['ctx']['max_length']} characters long, "
+            f"got {len(given)}."
+        )
     if kind == "too_short" and key == "sources":
         return f"{where}: 'sources' is empty. List at least one source."
     message = err["msg"].removeprefix("Value error, ")
     return f"{where}: {field}: {message}"
+
+
+# Pydantic's range errors, as the limit they break: `delay: -1` must be at least 0.
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
 
 
 def _allowed_keys(data: Any, path: tuple) -> list[str]:

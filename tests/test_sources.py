@@ -97,6 +97,29 @@ def test_wrong_type_says_what_was_expected(tmp_path: Path) -> None:
     assert "line 5" in message and "true or false" in message and "often" in message
 
 
+def test_a_number_out_of_range_names_the_limit(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "fetch:\n  connect_timeout: 0\n  retries: 11\n"
+        "sources:\n  - name: a\n    kind: local\n    path: pages\n"
+        "    politeness: {delay: -1, concurrency: 0}\n",
+    )
+    assert sorted(problems(path)) == sorted(
+        [
+            f"{path} line 2: fetch.connect_timeout must be more than 0, got 0.",
+            f"{path} line 3: fetch.retries must be at most 10, got 11.",
+            f"{path} line 8: sources[0].politeness.delay must be at least 0, got -1.",
+            f"{path} line 8: sources[0].politeness.concurrency must be at least 1, got 0.",
+        ]
+    )
+
+
+def test_a_name_too_long_says_how_long_it_may_be(tmp_path: Path) -> None:
+    path = write(tmp_path, f"sources:\n  - name: {'n' * 65}\n    kind: local\n    path: pages\n")
+    [message] = problems(path)
+    assert message.endswith("sources[0].name may be at most 64 characters long, got 65.")
+
+
 def test_unknown_kind_lists_the_kinds(tmp_path: Path) -> None:
     path = write(tmp_path, "sources:\n  - name: a\n    kind: rss\n    url: https://example.org/f\n")
     [message] = problems(path)
