@@ -271,6 +271,11 @@ def _describe(name: str, data: Any, lines: dict[tuple, int], err: dict) -> str:
         return f"{where}: {field} must be {what}, got {given!r}."
     if kind in ("string_type",):
         return f"{where}: {field} must be text, got {given!r}. Quote it if needed."
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return (
+            f"{where}: {field} must be a mapping (indented 'key: value' lines, or "
+            f"{{key: value, …}}), got {given!r}."
+        )
     if kind in ("list_type",):
         return f"{where}: {field} must be a list (lines starting with '- '), got {given!r}."
     if kind == "string_pattern_mismatch":

@@ -114,6 +114,22 @@ def test_a_number_out_of_range_names_the_limit(tmp_path: Path) -> None:
     )
 
 
+def test_a_value_where_a_mapping_belongs_says_so(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "fetch: 3\nsources:\n  - just-a-name\n  - name: b\n    kind: local\n    path: pages\n"
+        "    politeness: 2\n",
+    )
+    wanted = "must be a mapping (indented 'key: value' lines, or {key: value, …}), got"
+    assert sorted(problems(path)) == sorted(
+        [
+            f"{path} line 1: fetch {wanted} 3.",
+            f"{path} line 3: sources[0] {wanted} 'just-a-name'.",
+            f"{path} line 7: sources[1].politeness {wanted} 2.",
+        ]
+    )
+
+
 def test_a_name_too_long_says_how_long_it_may_be(tmp_path: Path) -> None:
     path = write(tmp_path, f"sources:\n  - name: {'n' * 65}\n    kind: local\n    path: pages\n")
     [message] = problems(path)
