@@ -182,7 +182,7 @@ class WorkerPool(Generic[T, R]):
 # Pools started ahead of the run that will use them (the command line starts one while
 # Prefect's server boots, so the workers' 1 s warm-up is done when the flow begins),
 # handed to the first caller that asks for the same configuration.
-_standby: list[tuple[tuple[Any, ...], WorkerPool[Any, Any]]] = []
+_standby: list[WorkerPool[Any, Any]] = []
 _standby_lock = threading.Lock()
 
 
@@ -190,15 +190,15 @@ def stand_by(pool: WorkerPool[Any, Any]) -> None:
     """Start `pool`'s workers now and keep it for `claim`."""
     pool.start()
     with _standby_lock:
-        _standby.append((pool.configuration, pool))
+        _standby.append(pool)
 
 
 def claim(configuration: tuple[Any, ...]) -> WorkerPool[Any, Any] | None:
     """A pool on standby with this configuration, now the caller's to close; else None."""
     with _standby_lock:
-        for i, (key, pool) in enumerate(_standby):
-            if key == configuration:
-                del _standby[i]
+        for pool in _standby:
+            if pool.configuration == configuration:
+                _standby.remove(pool)
                 return pool
     return None
 
@@ -206,9 +206,8 @@ def claim(configuration: tuple[Any, ...]) -> WorkerPool[Any, Any] | None:
 def dismiss(pool: WorkerPool[Any, Any]) -> None:
     """Close `pool` if it is still on standby (nobody claimed it); a claimed one is not ours."""
     with _standby_lock:
-        waiting = [i for i, (_, p) in enumerate(_standby) if p is pool]
-        for i in reversed(waiting):
-            del _standby[i]
+        waiting = any(p is pool for p in _standby)
+        _standby[:] = [p for p in _standby if p is not pool]
     if waiting:
         pool.close()
 

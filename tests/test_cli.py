@@ -84,9 +84,12 @@ def test_a_temporary_server_that_cannot_start_is_reported_and_ended(
         server.wait_ready()
     assert server.pid is None
     assert not Path(f"/proc/{pid}").exists()
-    monkeypatch.setenv(STARTUP_TIMEOUT_ENV, "soon")
-    with pytest.raises(ServerFailed, match="must be a number of seconds, got 'soon'"):
-        TemporaryServer()
+    for bad in ("soon", "nan", "-1", "0"):  # a NaN deadline would never pass
+        monkeypatch.setenv(STARTUP_TIMEOUT_ENV, bad)
+        with pytest.raises(
+            ServerFailed, match=f"must be a positive number of seconds, got '{bad}'"
+        ):
+            TemporaryServer()
 
 
 def test_a_temporary_server_whose_port_was_taken_starts_on_another(

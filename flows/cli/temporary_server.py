@@ -186,9 +186,14 @@ def _prefect_parent() -> Path:
 
 def _startup_timeout() -> float:
     raw = os.environ.get(STARTUP_TIMEOUT_ENV, "")
+    if not raw.strip():
+        return STARTUP_TIMEOUT_S
     try:
-        return float(raw) if raw.strip() else STARTUP_TIMEOUT_S
+        seconds = float(raw)
     except ValueError:
+        seconds = float("nan")
+    if not seconds > 0:  # NaN too: its deadline would never pass
         raise ServerFailed(
-            f"{STARTUP_TIMEOUT_ENV} must be a number of seconds, got {raw!r}"
-        ) from None
+            f"{STARTUP_TIMEOUT_ENV} must be a positive number of seconds, got {raw!r}"
+        )
+    return seconds
