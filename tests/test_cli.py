@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -128,9 +130,6 @@ def test_a_temporary_server_that_fails_says_why(
 
 def test_the_command_line_loads_without_what_only_some_commands_need() -> None:
     """Building the parser imports every command module; slow imports belong in handlers."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys, flows.cli; flows.cli.parser(); "
         "print(sorted(m for m in ('prefect', 'pyarrow', 'requests', 'trafilatura') "
