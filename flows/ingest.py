@@ -17,7 +17,7 @@ from tasks.batch import Item, Runner
 from tasks.process import ProcessOptions
 from tasks.progress import expected
 from tasks.records import Locator, Observed, Prior
-from tasks.settings import Settings, build_settings
+from tasks.settings import AtLeastOne, Settings, ZeroOrMore, build_settings
 from tasks.summary import RunSummary
 from tasks.version import pipeline_version
 from warehouse.land import RunInfo
@@ -50,9 +50,9 @@ def ingest(
     warehouse: str | None = None,
     sources: list[str] | None = None,
     group: str | None = None,
-    batch_size: int | None = None,
-    limit: int | None = None,
-    workers: int = 1,
+    batch_size: AtLeastOne | None = None,
+    limit: ZeroOrMore | None = None,
+    workers: AtLeastOne | None = None,
 ) -> dict[str, object]:
     """Discover, fetch or load, extract, normalise and land every enabled source.
 
@@ -65,7 +65,7 @@ def ingest(
             worker, at most 400); while batches find nothing to extract, later ones grow to
             up to 8 times this.
         limit: Stop after this many documents.
-        workers: Extraction processes.
+        workers: Extraction processes (default $INGEST_WORKERS or 1).
     """
     settings = build_settings(sources_file, warehouse, sources, group, batch_size, limit, workers)
     return run_ingest(settings)

@@ -32,6 +32,7 @@ from tasks.reprocess import (
     build_reprocess_settings,
     payload_from_store,
 )
+from tasks.settings import AtLeastOne
 from tasks.summary import RunSummary
 from tasks.version import pipeline_version
 from warehouse.land import RunInfo
@@ -68,8 +69,8 @@ def reprocess(
     sources: list[str] | None = None,
     where: str | None = None,
     force: bool = False,
-    batch_size: int | None = None,
-    workers: int | None = None,
+    batch_size: AtLeastOne | None = None,
+    workers: AtLeastOne | None = None,
 ) -> dict[str, object]:
     """Extract and normalise stored raw payloads again with the current pipeline; fetch nothing.
 

@@ -7,6 +7,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
 
 from tasks.sources import ConfigError, FetchConfig, Source, load_sources
 from tasks.version import user_agent
@@ -22,6 +25,12 @@ DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 # times the size after unchanged pages, hence the cap.
 BATCH_PER_WORKER = 100
 DEFAULT_BATCH_MAX = 400
+
+# Flow parameters' ranges, in their types, so that a run out of range is refused before it is
+# created: the Prefect UI's form marks the field, and the server answers a trigger with the
+# parameter and its minimum. build_settings checks the same for the CLI and direct calls.
+AtLeastOne = Annotated[int, Field(ge=1)]
+ZeroOrMore = Annotated[int, Field(ge=0)]
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,27 @@ def test_watch_exits_non_zero_with_the_reason_when_the_run_fails(deployed: Deplo
     assert "state: Failed" in result.stderr
     assert "no-such-sources.yaml: no such file" in " ".join(result.stderr.split())
     assert result.stdout.strip().endswith(": Failed")
+
+
+def test_a_parameter_out_of_range_is_refused_before_a_run_exists(deployed: Deployed) -> None:
+    runs_before = deployed.server.post("/flow_runs/count", {})
+    result = run_cli(
+        "run",
+        "--deployment",
+        deployed.ingest_name,
+        "--param",
+        "workers=0",
+        env=deployed.server.env,
+        timeout=120,
+    )
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Traceback" not in message, message
+    assert f"the server refused to start {deployed.ingest_name}" in message
+    assert "workers" in message and "minimum of 1" in message
+    assert deployed.server.post("/flow_runs/count", {}) == runs_before
+    # The UI's Run form checks its values with this endpoint, against the same schema.
+    schema = deployed.server.get(f"/deployments/{deployed.ingest_id}")["parameter_openapi_schema"]
+    checked = deployed.server.post(
+        "/ui/schemas/validate", {"schema": schema, "values": {"workers": 0}}
+    )
+    assert not checked["valid"] and "workers" in str(checked["errors"]), checked
