@@ -77,6 +77,14 @@ def build_settings(
                 f"Known sources: {', '.join(sorted(known))}."
             ]
         )
+    groups = {s.group for s in parsed.sources}
+    if group is not None and group not in groups:
+        raise ConfigError(
+            [
+                f"{sources_path}: no source is in group {group!r}. "
+                f"Groups: {', '.join(sorted(groups)) or 'none, the file has no sources'}."
+            ]
+        )
     chosen = tuple(
         s
         for s in parsed.sources

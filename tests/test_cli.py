@@ -15,6 +15,7 @@ from httpsite import Site
 
 from flows.cli import temporary_server
 from flows.cli.temporary_server import STARTUP_TIMEOUT_ENV, ServerFailed, TemporaryServer
+from tasks.sources import load_sources
 
 TEXT = "samples/texts/qizhi-2021-10-21-jgdj.txt"
 
@@ -251,6 +252,15 @@ def test_unknown_source_name_is_refused(samples_copy: Path) -> None:
     assert result.returncode == 2 and "no source named 'nosuch'" in result.stderr
 
 
+def test_unknown_group_is_refused_before_a_warehouse_is_made(samples_copy: Path) -> None:
+    result = run_cli("run", "--group", "nosuch", cwd=samples_copy)
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Traceback" not in message, message
+    groups = sorted({s.group for s in load_sources(samples_copy / "sources.yaml").sources})
+    assert f"no source is in group 'nosuch'. Groups: {', '.join(groups)}." in message
+    assert not (samples_copy / "data" / "warehouse.duckdb").exists()
+
+
 def test_a_bad_number_of_workers_is_refused_before_anything_starts(samples_copy: Path) -> None:
     result = run_cli("run", "--workers", "0", cwd=samples_copy)
     assert result.returncode == 2 and "workers must be at least 1, got 0" in result.stderr
@@ -308,3 +318,9 @@ def test_sources_file_with_web_sources_is_accepted(
     )
     result = run_cli("run", "--json", cwd=tmp_path, env={"PREFECT_API_URL": prefect_api})
     assert json.loads(result.stdout)["new"] == 1
+    # history finds the page by the URL however it is spelled: scheme and host case, the
+    # default port, a fragment and tracking parameters do not make another page.
+    respelled = url.replace("http://127.0.0.1", "HTTP://127.0.0.1") + "?utm_source=x#top"
+    history = run_cli("history", respelled, cwd=tmp_path)
+    assert history.returncode == 0, history.stderr
+    assert url in history.stdout and "current" in history.stdout
