@@ -28,12 +28,12 @@ def handle(args: argparse.Namespace) -> int:
     """Resolve the document, then print its versions and, with --diff, what changed."""
     path = warehouse_path(args)
     key = args.document
-    canonical = canonical_url(key) if key.startswith(("http://", "https://")) else key
+    canonical = canonical_url(key) if key[:8].lower().startswith(("http://", "https://")) else key
     matches = find_document(path, key, canonical, str(Path(key).expanduser().resolve()))
     if not matches:
         raise CliError(
             f"no document matches {key!r}; give a document id, a URL as ingested, or a local file path "
-            '(see `ingest query "select document_id, locator from documents"`)'
+            '(see `ingest query "select document_id, locator from document_status"`)'
         )
     document_id, locator, origin = matches[0]
     rows = versions(path, document_id)
