@@ -136,7 +136,12 @@ class Article:
     language: str | None
     source_script: str  # hans, hant or mixed
     charset: str | None
-    flags: tuple[str, ...] = field(default=())
+    flags: tuple[str, ...] = field(default=())  # `name` or `name:count` (flag_details)
+
+    @property
+    def flag_names(self) -> list[str]:
+        """The flags without their counts, as the warehouse's `flags` column holds them."""
+        return [f.split(":", 1)[0] for f in self.flags]
 
     @property
     def content_hash(self) -> str:
@@ -156,7 +161,8 @@ class Article:
             "language": self.language,
             "source_script": self.source_script,
             "charset": self.charset,
-            "flags": list(self.flags),
+            "flags": self.flag_names,
+            "flag_details": list(self.flags),
             "content_hash": self.content_hash,
         }
 

@@ -206,6 +206,9 @@ def test_extract_json_from_a_file_has_the_stable_fields(tmp_path: Path) -> None:
         assert key in record
     assert record["charset"] == "big5hkscs" and record["source_script"] == "hant"
     assert record["title"] == "在大战大考中彰显机关党建强大力量" and "t2s" in record["flags"]
+    # As in the warehouse: names in `flags`, the same with their counts in `flag_details`.
+    assert [f.split(":")[0] for f in record["flag_details"]] == record["flags"]
+    assert any(f.startswith("boilerplate_lines:") for f in record["flag_details"])
 
 
 def test_extract_from_a_url_and_readable_view(site: Site) -> None:

@@ -575,7 +575,7 @@ def to_arrow(observed: Sequence[Observed], prior: dict[str, Prior]) -> tuple[pa.
             "language": art.language if art else None,
             "source_script": art.source_script if art else None,
             "charset": art.charset if art else None,
-            "flags": [f.split(":", 1)[0] for f in art.flags] if art else None,
+            "flags": art.flag_names if art else None,
             "flag_details": list(art.flags) if art else None,
             "declared_charset": o.declared_charset,
             "signature": list(derived.signature) if derived else None,
