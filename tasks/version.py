@@ -12,7 +12,7 @@ NORMALISER_REVISION = 2  # 2: mojibake, pinyin, punctuation, boilerplate, text m
 
 @cache
 def pipeline_version() -> str:
-    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n1.t2.3.1."""
+    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n2.t2.3.1."""
     try:
         package = version("zh-corpus")
     except PackageNotFoundError:

@@ -13,7 +13,7 @@ from prefect import flow
 from flows.reprocess import reprocess, run_reprocess
 from tasks.process import ProcessOptions
 from tasks.reprocess import build_reprocess_settings
-from tasks.version import pipeline_version
+from tasks.version import NORMALISER_REVISION, pipeline_version
 from warehouse.search import search
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -152,3 +152,12 @@ def test_reprocess_cli_plans_runs_and_refuses_bad_sql(tmp_path: Path, prefect_ap
     assert "Traceback" not in bad.stderr
     unknown = run_cli("reprocess", "--source", "nosuch", "--warehouse", warehouse)
     assert unknown.returncode == 2 and "its sources are docs" in unknown.stderr
+
+
+def test_readme_shows_the_normaliser_revision_this_code_records() -> None:
+    # README explains the version's parts on an example: bumping NORMALISER_REVISION must
+    # update it, or a reader compares their warehouse with a stale string. (The trafilatura
+    # part follows whatever release is installed, so it is left out.)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    package = pipeline_version().split("+")[0]
+    assert f"The pipeline version (`{package}+n{NORMALISER_REVISION}.t" in readme
