@@ -21,6 +21,7 @@ class Draft:
     publisher: str | None = None
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
+    # Set by the script step, or detected without converting when it is skipped (pipeline.py).
     source_script: str = "hans"
     is_html: bool = False
     flags: list[str] = field(default_factory=list)

@@ -2,7 +2,8 @@
 
 Shared by the line classifier, which needs to know a metadata line when it
 sees one, and the metadata step, which reads the values. Text reaching them is
-Simplified, with full-width or half-width colons.
+Simplified, with full-width or half-width colons, unless the script step was
+skipped: labels match in Traditional script too (`來源：`, `發佈時間：`, `責任編輯：`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+
+from tasks.normalise.script import traditional_forms
 
 
 def alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
@@ -48,14 +52,36 @@ _LABEL_WORDS: dict[Label, tuple[str, ...]] = {
     Label.COUNTER: ("浏览次数", "阅读次数", "点击数", "点击量", "浏览量", "阅读量", "访问量"),
 }  # fmt: skip
 _KIND = {word: label for label, words in _LABEL_WORDS.items() for word in words}
-# Longest first so 责任编辑 wins over 编辑. A label is a word then a colon, not inside a
-# longer word (`原文：` is no `文：`) but possibly glued to a date (`2022-07-20来源：`);
-# `文/张三` counts too.
-_WORDS = "|".join(sorted(_KIND, key=len, reverse=True))
-_FIRST = "".join(sorted({w[0] for w in _KIND}))
-LABEL = re.compile(
-    rf"(?=[{_FIRST}])(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{_WORDS})\s*(?:[:：]|(?<=文)/)\s*"
-)
+
+
+@cache
+def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
+    """The label regex, and the table that folds a label as written back to its key in _KIND.
+
+    Each character of a label word matches itself or a Traditional form of it (发 as
+    [发發髮], 签 as [签簽籤]), so `來源：`, `發布時間：`, `發佈時間：` and `送簽：` are read
+    whichever variants a site's converter chose, and the line is never converted. None
+    of these forms is in GB2312, so Simplified text passes the first-character prefilter
+    exactly as often as before. Built on first use: the forms come from OpenCC.
+
+    Longest first so 责任编辑 wins over 编辑. A label is a word then a colon, not inside a
+    longer word (`原文：` is no `文：`) but possibly glued to a date (`2022-07-20来源：`);
+    `文/张三` counts too.
+    """
+    forms = {ch: traditional_forms().get(ch, "") for word in _KIND for ch in word}
+    fold = {ord(trad): simp for simp, trads in forms.items() for trad in trads}
+
+    def either_script(word: str) -> str:
+        return "".join(f"[{ch}{forms[ch]}]" if forms[ch] else ch for ch in word)
+
+    words = "|".join(either_script(w) for w in sorted(_KIND, key=len, reverse=True))
+    first = "".join(sorted({w[0] + forms[w[0]] for w in _KIND}))
+    pattern = re.compile(
+        rf"(?=[{first}])(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{words})\s*(?:[:：]|(?<=文)/)\s*"
+    )
+    return pattern, fold
+
+
 # Placeholders that name no one.
 NOBODY = frozenset({"佚名", "未知", "不详", "匿名", "本站", "网络", "admin", "管理员", "小编"})
 
@@ -107,20 +133,21 @@ class Labelled:
     """One labelled value found in a line."""
 
     label: Label
-    word: str  # the label as written, e.g. 终审
+    word: str  # the label as written, e.g. 终审 or 終審
     value: str  # the text after it, up to the next label
     start: int  # where the label starts in the line
 
 
 def labelled(line: str) -> list[Labelled]:
     """Every labelled value in a line, in order; values run up to the next label."""
-    matches = list(LABEL.finditer(line))
+    pattern, fold = _label_pattern()
+    matches = list(pattern.finditer(line))
     out = []
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
         value = line[match.end() : end]
         word = match.group("word")
-        out.append(Labelled(_KIND[word], word, value, match.start()))
+        out.append(Labelled(_KIND[word.translate(fold)], word, value, match.start()))
     return out
 
 

@@ -27,7 +27,7 @@ from tasks.normalise.metadata import read_metadata
 from tasks.normalise.mojibake import repair_mojibake
 from tasks.normalise.pinyin import remove_pinyin
 from tasks.normalise.punctuation import fullwidth_punctuation
-from tasks.normalise.script import convert_script
+from tasks.normalise.script import convert_script, record_script
 from tasks.normalise.whitespace import tidy_paragraphs
 from tasks.records import Article, Extracted, Rejected
 
@@ -44,6 +44,8 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 
 STEP_NAMES = frozenset(name for name, _ in STEPS)
+# What a skipped step still does: facts about the page it records, as opposed to repairs.
+WHEN_SKIPPED: dict[str, Step] = {"script": record_script}
 
 
 def normalise(
@@ -58,7 +60,8 @@ def normalise(
 
     Skipping steps is for looking at what a step does (`ingest extract --skip-step`) and
     for comparing normaliser releases; a run that skips steps must say so in its pipeline
-    version.
+    version. A skipped step's repairs are left out, not the facts it records: skipping
+    `script` keeps the text in its own script but still detects `source_script`.
     """
     unknown = skip - STEP_NAMES
     if unknown:
@@ -72,6 +75,8 @@ def normalise(
     for name, step in STEPS:
         if name not in skip:
             step(draft)
+        elif name in WHEN_SKIPPED:
+            WHEN_SKIPPED[name](draft)
     if not draft.text.strip():
         raise Rejected(
             "normalise", "empty_text", "no article text is left after removing site chrome"

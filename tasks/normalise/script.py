@@ -48,16 +48,33 @@ def script_table() -> np.ndarray:
     import numpy as np
 
     chars = [chr(c) for c in range(_FIRST, _LAST + 1)]
-    joined = "\n".join(chars)
-    to_simplified = converter("t2s").convert(joined).split("\n")
-    to_traditional = converter("s2t").convert(joined).split("\n")
     table = np.zeros(_LAST + 2, dtype=np.uint8)
-    for ch, simp, trad in zip(chars, to_simplified, to_traditional, strict=True):
+    for ch, simp, trad in zip(chars, _one_by_one("t2s"), _one_by_one("s2t"), strict=True):
         if simp != ch and not _encodable(ch, "gb2312"):
             table[ord(ch)] |= _TRADITIONAL
         if trad != ch and not _encodable(ch, "big5"):
             table[ord(ch)] |= _SIMPLIFIED
     return table
+
+
+def _one_by_one(config: str) -> list[str]:
+    """Each code point from _FIRST to _LAST as OpenCC `config` converts it on its own."""
+    joined = "\n".join(chr(c) for c in range(_FIRST, _LAST + 1))
+    return converter(config).convert(joined).split("\n")
+
+
+@cache
+def traditional_forms() -> dict[str, str]:
+    """Each Simplified character with the Traditional ones t2s turns into it: 签 → 簽籤, 布 → 佈.
+
+    For matching a Simplified word in either script (the labels of tasks/normalise/labels.py)
+    without converting the text it stands in.
+    """
+    forms: dict[str, str] = {}
+    for code, simp in enumerate(_one_by_one("t2s"), start=_FIRST):
+        if len(simp) == 1 and simp != chr(code):
+            forms[simp] = forms.get(simp, "") + chr(code)
+    return forms
 
 
 def _encodable(ch: str, codec: str) -> bool:
@@ -105,11 +122,24 @@ def to_simplified(text: str) -> str:
 
 def convert_script(draft: Draft) -> None:
     """Record the source script and convert title and body to Simplified where needed."""
-    sample = f"{draft.title or ''}\n{draft.text}"
-    trad, simp = script_counts(sample)
+    trad, simp = script_counts(_sample(draft))
     draft.source_script = _script(trad, simp)
     if trad:
         draft.text = to_simplified(draft.text)
         if draft.title:
             draft.title = to_simplified(draft.title)
         draft.flag("t2s")
+
+
+def record_script(draft: Draft) -> None:
+    """Record the source script only: what is left of the step when it is skipped.
+
+    The script is a fact about the page, not a repair, and telling it costs a table
+    lookup; with the conversion skipped to see what it does, the record must still say
+    the page is Traditional rather than fall back to the draft's default of 'hans'.
+    """
+    draft.source_script = detect_script(_sample(draft))
+
+
+def _sample(draft: Draft) -> str:
+    return f"{draft.title or ''}\n{draft.text}"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
+from tasks.extract import ExtractOptions
 from tasks.normalise import normalise
-from tasks.normalise.labels import date_only, find_date
+from tasks.normalise.labels import date_only, find_date, labelled
+from tasks.normalise.script import to_simplified
+from tasks.process import page_article
 from tasks.records import Article, Extracted
 
 BODY = (
@@ -124,6 +128,79 @@ def test_a_markup_date_the_text_shows_only_as_chrome_is_refused() -> None:
     text = f"2024-07-08 15:44:44\n{TITLE}\n来源：市交通局\n{BODY}"
     assert article(text, published="2024-07-08").published is None
     assert article(text, published="2022-09-16").published == "2022-09-16"
+
+
+# The same metadata in Traditional script, with the variants sites' converters write
+# (發布 and 發佈, 送簽 and 送籤); read as they stand when the script step is skipped.
+TRADITIONAL_TITLE = "市交通局召開冬季道路安全工作部署會"
+
+
+def test_labels_are_read_in_traditional_script_with_the_script_step_skipped() -> None:
+    body = "\n".join(
+        [
+            "會議指出，進入冬季以來，雨雪冰凍天氣增多，道路通行條件複雜，"
+            "各單位要充分認識做好冬季道路交通安全工作的重要性和緊迫性。",
+            "會議要求，要嚴格落實安全生產責任制，加強隱患排查治理，確保全市道路交通安全形勢持續穩定。",
+        ]
+    )
+    text = (
+        f"{TRADITIONAL_TITLE}\n來源：市交通局 發佈時間：2023-12-05 09:30 瀏覽次數：\n{body}\n"
+        "（執筆：劉方軍、彭雲 責任編輯：賈澤娟 送簽：張成付 簽發：鐘鳴）"
+    )
+    got = normalise(
+        Extracted(text=text, is_html=False), url=None, charset="utf-8", skip=frozenset({"script"})
+    )
+    assert (got.title, got.published, got.publisher) == (
+        TRADITIONAL_TITLE,
+        "2023-12-05T09:30",
+        "市交通局",
+    )
+    assert got.authors == ("劉方軍", "彭雲")
+    assert got.editors == ("賈澤娟", "張成付", "鐘鳴")
+    assert got.text == body
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        ("發布時間：", "发布时间："),
+        ("發佈日期：", "发布日期："),
+        ("稿件來源：", "稿件来源："),
+        ("責任編輯：", "责任编辑："),
+        ("送籤：", "送签："),
+        ("閲讀次數：", "阅读次数："),
+        ("通訊員：", "通讯员："),
+    ],
+)
+def test_a_traditional_label_is_the_label_its_simplified_form_is(
+    traditional: str, simplified: str
+) -> None:
+    [got], [want] = labelled(traditional + "王五"), labelled(simplified + "王五")
+    assert (got.label, got.word, got.value) == (want.label, traditional[:-1], "王五")
+
+
+def test_skipping_the_script_step_keeps_the_metadata_of_a_traditional_page() -> None:
+    body = (ROOT / "samples/pages/qizhi-2021-10-21-jgdj.html").read_bytes()
+
+    def extract(skip: frozenset[str]) -> Article:
+        return page_article(
+            body,
+            media_type="text/html",
+            declared_charset=None,
+            url=None,
+            options=ExtractOptions(),
+            skip_steps=skip,
+        )
+
+    converted, kept = extract(frozenset()), extract(frozenset({"script"}))
+    assert "越是緊要關頭" in kept.text and "越是紧要关头" in converted.text
+    assert kept.source_script == converted.source_script == "hant"
+    assert kept.published == converted.published == "2021-10-21T16:45"
+    assert (kept.publisher, converted.publisher) == ("旗幟網", "旗帜网")
+    for field in ("title", "authors", "editors"):
+        kept_value, converted_value = getattr(kept, field), getattr(converted, field)
+        assert kept_value and converted_value, field
+        assert to_simplified(str(kept_value)) == str(converted_value), field
 
 
 def test_date_helpers_reject_impossible_dates() -> None:

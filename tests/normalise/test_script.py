@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.normalise import normalise
 from tasks.normalise.draft import Draft
 from tasks.normalise.script import (
     OPENCC_CONFIG,
@@ -11,7 +12,9 @@ from tasks.normalise.script import (
     converter,
     detect_script,
     script_counts,
+    traditional_forms,
 )
+from tasks.records import Extracted
 
 # Characters whose Simplified form depends on the word they are in.
 IN_CONTEXT = [
@@ -77,3 +80,28 @@ def test_traditional_text_is_flagged_t2s() -> None:
     draft = Draft(text="隨著防控工作需要")
     convert_script(draft)
     assert draft.flags == ["t2s"] and draft.source_script == "hant"
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("在大戰大考中彰顯機關黨建強大力量。越是緊要關頭，越能映照初心。", "hant"),
+        ("在大戰大考中彰顯机关党建强大力量。越是紧要关头，越能映照初心。", "mixed"),
+        ("在大战大考中彰显机关党建强大力量。越是紧要关头，越能映照初心。", "hans"),
+    ],
+    ids=["hant", "mixed", "hans"],
+)
+def test_skipping_the_script_step_still_reports_the_source_script(text: str, script: str) -> None:
+    """Skipping leaves the text unconverted; the script is a fact about the page all the same."""
+    extracted = Extracted(text=text, is_html=False)
+    kept = normalise(extracted, url=None, charset="utf-8", skip=frozenset({"script"}))
+    converted = normalise(extracted, url=None, charset="utf-8")
+    assert kept.source_script == converted.source_script == script
+    assert kept.text == text and "t2s" not in kept.flags
+
+
+def test_traditional_forms_are_every_character_that_converts_to_a_simplified_one() -> None:
+    forms = traditional_forms()
+    assert set(forms["签"]) == {"簽", "籤"} and set(forms["发"]) == {"發", "髮"}
+    assert forms["布"] == "佈"  # as in 發佈, though 發布 is written too
+    assert "文" not in forms and "源" not in forms  # the same in both scripts
