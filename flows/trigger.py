@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 UNCLAIMED_HINT_AFTER = 30.0
 # Logs reach the server in batches, not in timestamp order: re-read this far back each poll.
 LOG_LOOKBACK = timedelta(seconds=15)
+# Once the run is final its process may still be sending its last log lines (batched every
+# PREFECT_LOGGING_TO_API_BATCH_INTERVAL seconds, and once more as it exits); they are read
+# until none has come for that interval and one poll more, but for no longer than this.
+SETTLE_AT_MOST = 30.0
 
 
 class TriggerError(Exception):
@@ -155,7 +159,11 @@ def _deployment_names(client: SyncPrefectClient) -> list[str]:
 def follow(
     client: SyncPrefectClient, triggered: Triggered, poll: float = 1.0
 ) -> Iterator[LogLine | StateSeen | Hint]:
-    """Yield the run's state changes and log lines until it reaches a final state."""
+    """Yield the run's state changes and log lines until it reaches a final state.
+
+    The final state comes last, after the log lines the run's process sent once it was
+    already final (see `SETTLE_AT_MOST`).
+    """
     logs = _LogReader(client, triggered.flow_run_id)
     started = time.monotonic()
     last_state: tuple[str, str] | None = None
@@ -164,20 +172,33 @@ def follow(
         run = client.read_flow_run(triggered.flow_run_id)
         yield from logs.new()
         state = run.state
+        if state is not None and state.is_final():
+            final = StateSeen(state.name, state.type.value, state.message, True)
+            break
         if state is not None and (state.name, state.type.value) != last_state:
             last_state = (state.name, state.type.value)
-            yield StateSeen(state.name, state.type.value, state.message, state.is_final())
-        if state is not None and state.is_final():
-            break
+            yield StateSeen(state.name, state.type.value, state.message, False)
         unclaimed = state is None or state.name in ("Scheduled", "Late")
         if unclaimed and not hinted and time.monotonic() - started > UNCLAIMED_HINT_AFTER:
             hinted = True
             yield Hint(_unclaimed_hint(triggered))
         time.sleep(poll)
-    # The run's last log lines may still be on their way from the process that ran it.
-    for _ in range(3):
-        time.sleep(poll)
-        yield from logs.new()
+    yield from _last_logs(logs, poll)
+    yield final
+
+
+def _last_logs(logs: _LogReader, poll: float) -> Iterator[LogLine]:
+    """The log lines still on their way once the run is final: until they stop coming."""
+    from prefect.settings import get_current_settings
+
+    quiet = get_current_settings().logging.to_api.batch_interval + poll
+    now = time.monotonic()
+    give_up, last_line = now + SETTLE_AT_MOST, now
+    while (now := time.monotonic()) - last_line < quiet and now < give_up:
+        time.sleep(min(poll, quiet))
+        for line in logs.new():
+            last_line = time.monotonic()
+            yield line
 
 
 def _unclaimed_hint(triggered: Triggered) -> str:

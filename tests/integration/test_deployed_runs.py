@@ -42,6 +42,12 @@ def test_cli_triggers_the_deployment_and_watches_it_complete(watched_run: Watche
     # --watch followed the run: its states and the flow's own log lines came through.
     assert "state: Running" in result.stderr and "state: Completed" in result.stderr
     assert "batch 1 landed" in result.stderr
+    # The run's log lines in order, its final state after the last of them (the flow's own
+    # last line among them), however late the run's process sent them to the server.
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith("state: Completed"), lines[-8:]
+    assert sum(line.startswith("state: Completed") for line in lines) == 1
+    assert any("Finished in state Completed()" in line for line in lines), lines[-8:]
     outcomes = {
         r["outcome"]: r["documents"] for r in watched_run.report["tables"]["ingest-outcomes"]
     }
