@@ -37,7 +37,7 @@ def process_batch(
     known = lander.known(ids)
     if known is None:
         get_run_logger().warning(
-            "The warehouse is locked (%s); this batch is fetched without conditional requests "
+            "The warehouse is locked by %s; this batch is fetched without conditional requests "
             "and unchanged pages are extracted again.",
             lander.holder,
         )

@@ -24,7 +24,7 @@ from flows.report import RunReport
 from tasks.process import with_derived
 from tasks.records import Observed, Prior
 from tasks.summary import LABELS, OUTCOMES, RunSummary
-from warehouse.connection import WarehouseLocked
+from warehouse.connection import LockPolicy, WarehouseLocked
 from warehouse.dupes import sign_missing
 from warehouse.land import Landed, RunInfo
 from warehouse.lander import Drained, Lander
@@ -53,11 +53,6 @@ class Handoff(Generic[T]):
         return value
 
 
-def _locked(task, task_run, state) -> bool:
-    """Retry only failures that waiting can fix: another process holding the warehouse."""
-    return isinstance(state.data, WarehouseLocked)
-
-
 @task(name="land-batch", cache_policy=NO_CACHE)
 def land_batch(
     lander: Lander, observed: list[Observed], known: dict[str, Prior]
@@ -66,16 +61,34 @@ def land_batch(
     return lander.land(with_derived(observed, known), known)
 
 
-@task(
-    name="refresh-derived",
-    cache_policy=NO_CACHE,
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    retry_condition_fn=_locked,
-)
-def refresh_derived(warehouse: Path) -> tuple[int, int]:
-    """Sign versions still lacking a signature and index new versions for search."""
-    return sign_missing(warehouse), refresh_index(warehouse)
+@task(name="refresh-derived", cache_policy=NO_CACHE)
+def refresh_derived(warehouse: Path, lock_timeout: float) -> tuple[int, int] | None:
+    """Sign versions still lacking a signature and index new versions for search.
+
+    A locked warehouse is waited for as a batch waits, up to the run's lock budget, once:
+    past it the next run catches up (None), which costs freshness, not data.
+    """
+    logger = get_run_logger()
+
+    def locked(holder: str) -> None:
+        logger.info(
+            "The warehouse is locked by %s; bringing search and signatures up to date waits "
+            "up to %g s for it (the lock budget), then leaves it to the next run.",
+            holder,
+            lock_timeout,
+        )
+
+    policy = LockPolicy(timeout=lock_timeout, on_locked=locked)
+    try:
+        return sign_missing(warehouse, policy), refresh_index(warehouse, policy)
+    except WarehouseLocked as exc:
+        logger.warning(
+            "Search and signatures not brought up to date: the warehouse stayed locked by %s "
+            "for the whole %g s lock budget; the next run catches up.",
+            exc.holder,
+            lock_timeout,
+        )
+        return None
 
 
 @contextmanager
@@ -90,11 +103,20 @@ def recorded_run(
     logger = get_run_logger()
     started = time.monotonic()
     lander = Lander(warehouse, run, lock_timeout)
+
+    def end_locked(holder: str) -> None:
+        logger.info(
+            "The warehouse is locked by %s; the run's end waits up to %g s for it (the lock "
+            "budget) to land what waits in the spool and record the run's end.",
+            holder,
+            lock_timeout,
+        )
+
     note_drained(lander.start(), summary, run)
     status, message = "failed", None
     try:
         yield lander
-        _refresh(warehouse)
+        _refresh(warehouse, lock_timeout)
         status = "completed"
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"
@@ -102,16 +124,17 @@ def recorded_run(
     finally:
         summary.elapsed_s = time.monotonic() - started
         summary.status, summary.message = status, message
-        drained, waiting = lander.finish(status, message)
+        drained, waiting = lander.finish(status, message, end_locked)
         note_drained(drained, summary, run)
         summary.spool_entries = waiting
         if waiting:
             logger.warning(
-                "%d entries wait in %s because the warehouse stayed locked (%s); "
-                "the next run lands them first.",
+                "%d entries wait in %s: the warehouse stayed locked by %s for the whole %g s "
+                "the run's end waited; the next run lands them first.",
                 waiting,
                 lander.spool,
                 lander.holder,
+                lock_timeout,
             )
         report.finish(summary)
     reasons = ", ".join(f"{reason} {n}" for reason, n in summary.reasons.most_common())
@@ -176,7 +199,9 @@ def land_and_count(
     report.progress(summary)
     logger = get_run_logger()
     if landed.spooled:
-        logger.warning("batch %d spooled to %s: %s", summary.batches, lander.spool, lander.holder)
+        logger.warning(
+            "batch %d spooled to %s: %s", summary.batches, lander.spool, lander.why_spooled
+        )
     else:
         logger.info(
             "batch %d landed: %d documents so far (%s), %.0f docs/s",
@@ -203,15 +228,14 @@ def note_drained(drained: Drained, summary: RunSummary, run: RunInfo) -> None:
         logger.error("Set aside an unreadable spool entry: %s", problem)
 
 
-def _refresh(warehouse: Path) -> None:
+def _refresh(warehouse: Path, lock_timeout: float) -> None:
     """Bring search and signatures up to date; failing costs freshness, not data, so it only logs."""
     logger = get_run_logger()
     started = time.monotonic()
-    try:
-        signed, indexed = refresh_derived(warehouse)
-    except WarehouseLocked as exc:
-        logger.warning("Search index not brought up to date (%s); the next run will.", exc)
+    caught_up = refresh_derived(warehouse, lock_timeout)
+    if caught_up is None:
         return
+    signed, indexed = caught_up
     logger.info(
         "Caught up %d article(s) missing from the search index and %d version(s) "
         "without a signature in %.2f s (new versions land indexed and signed)",

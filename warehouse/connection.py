@@ -13,9 +13,9 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -61,7 +61,18 @@ def memory_cap(conn: duckdb.DuckDBPyConnection) -> str:
 
 
 class WarehouseLocked(Exception):
-    """Another process kept the warehouse file locked for longer than we were willing to wait."""
+    """Another process kept the warehouse file locked for longer than we were willing to wait.
+
+    `holder` says who (see `lock_holder`) and `timeout` how long this open was willing to
+    wait, so a caller can tell the story in its own terms (a run spooling a batch, say).
+    """
+
+    def __init__(self, message: str, holder: str = "another process", timeout: float = 0.0):
+        super().__init__(message)
+        self.holder, self.timeout = holder, timeout
+
+    def __reduce__(self):  # a task's failure crosses processes whole
+        return type(self), (str(self), self.holder, self.timeout)
 
 
 class WarehouseMissing(Exception):
@@ -76,6 +87,9 @@ class LockPolicy:
     first_wait: float = 0.05
     # Short enough to land in the half second a run's lease stays away (see Lease).
     max_wait: float = 0.25
+    # Told who holds the file when an open first finds it locked, before it starts waiting,
+    # so a wait that may be long can say what it waits for (e.g. the end of a run's).
+    on_locked: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -119,6 +133,7 @@ def open_connection(
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + policy.timeout
     wait = policy.first_wait
+    told = False  # on_locked is called once an open
     while True:
         try:
             with _INSTANCE:
@@ -129,13 +144,19 @@ def open_connection(
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
                 raise
+            holder = lock_holder(exc)
             if time.monotonic() + wait > deadline:
                 raise WarehouseLocked(
-                    f"{path} is locked by {lock_holder(exc)}; gave up after {policy.timeout:g} s. "
+                    f"{path} is locked by {holder}; gave up after {policy.timeout:g} s. "
                     "If that is an open `duckdb` shell or a notebook, close it; an `ingest run` "
                     "lets go when idle and at least every 5 s, so trying again (or waiting longer) "
-                    "gets in."
+                    "gets in.",
+                    holder,
+                    policy.timeout,
                 ) from None
+            if policy.on_locked is not None and not told:
+                told = True
+                policy.on_locked(holder)
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)

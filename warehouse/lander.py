@@ -3,18 +3,21 @@
 A person with `duckdb warehouse.duckdb` open, or another run landing, holds the
 file. The Lander waits for it with backoff up to the lock budget; when the
 budget runs out the batch goes to the spool (see `warehouse.spool`) and the run
-carries on fetching, trying only briefly until the file is free again. Every
-landing first lands what waits in the spool, oldest first, so the next batch or
-the next run makes the warehouse whole. Re-landing an entry is harmless: batch
-ids are recorded in the same transaction as the rows.
+carries on fetching, trying only briefly (BRIEF) until the file is free again,
+so one holder costs the run one whole budget, not one per batch. The end of the
+run waits the whole budget once more to land the spool and record the run's end
+(and past that leaves both in the spool). Every landing first lands what waits in
+the spool, oldest first, so the next batch or the next run makes the warehouse
+whole. Re-landing an entry is harmless: batch ids are recorded in the same
+transaction as the rows.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,9 +72,14 @@ class Lander:
         self.path = path
         self.run = run
         self.spool = spool_dir(path)
-        self.holder: str | None = None  # the last lock message: who held the file
+        self.lock_timeout = lock_timeout
+        self.holder: str | None = None  # who held the file when it was last found locked
         self.spooling = False  # landing gave up on the lock; later batches only try briefly
+        # Why the last batch was spooled, in words; the run's log says it.
+        self.why_spooled: str | None = None
         self._recorded = False  # the run's row is in the file, so batches need not add it
+        self._batches = 0  # batches offered to land(), to name them as the run's log does
+        self._waited_for: str | None = None  # what last waited the whole budget in vain
         self._patient = LockPolicy(timeout=lock_timeout)
         self._lookup = LockPolicy(timeout=min(lock_timeout, LOOKUP))
         self._brief = LockPolicy(timeout=min(lock_timeout, BRIEF))
@@ -84,7 +92,8 @@ class Lander:
                 drained = self._drain(self._patient)
                 start_run(self.path, self.run, self._patient)
         except WarehouseLocked as exc:
-            self.holder, self.spooling = str(exc), True
+            self.holder, self.spooling = exc.holder, True
+            self._waited_for = "the run's start"
             return Drained()
         self._recorded = True
         return drained
@@ -100,7 +109,7 @@ class Lander:
             with self._lease.use():
                 return priors(self.path, document_ids, policy)
         except WarehouseLocked as exc:
-            self.holder = str(exc)  # landing keeps its own, longer patience
+            self.holder = exc.holder  # landing keeps its own, longer patience
             return None
 
     def land(
@@ -108,6 +117,7 @@ class Lander:
     ) -> tuple[Landed, Drained]:
         """Land the spool and then this batch, or spool the batch if the file stays locked."""
         batch_id = uuid.uuid4().hex
+        self._batches += 1
         policy = self._brief if self.spooling else self._patient
         drained = Drained()
         try:
@@ -117,7 +127,7 @@ class Lander:
                     self.path, self.run, observed, priors_used, policy, batch_id, self._recorded
                 )
         except WarehouseLocked as exc:
-            self.holder, self.spooling = str(exc), True
+            self._spooled(exc, policy)
             batch, raw = to_arrow(observed, priors_used)
             put(
                 self.spool,
@@ -132,19 +142,25 @@ class Lander:
         self._recorded = self._recorded or bool(observed)  # landing a batch records the run
         return landed, drained
 
-    def finish(self, status: str, message: str | None) -> tuple[Drained, int]:
+    def finish(
+        self, status: str, message: str | None, on_locked: Callable[[str], None] | None = None
+    ) -> tuple[Drained, int]:
         """Land the spool and record the run's end (spooled too if still locked).
 
-        Returns what was drained and how many entries still wait in the spool.
+        However briefly the last batches tried, this waits the whole lock budget again:
+        what the run spooled should land before it ends if it can. `on_locked` hears who
+        holds the file when that wait starts. Returns what was drained and how many entries
+        still wait in the spool.
         """
         finished_at = datetime.now(UTC)
         drained = Drained()
+        policy = replace(self._patient, on_locked=on_locked)
         try:
             with self._lease.use():
-                drained = self._drain(self._patient)
-                finish_run(self.path, self.run.run_id, status, message, self._patient, finished_at)
+                drained = self._drain(policy)
+                finish_run(self.path, self.run.run_id, status, message, policy, finished_at)
         except WarehouseLocked as exc:
-            self.holder = str(exc)
+            self.holder = exc.holder
             info = {
                 "run_id": self.run.run_id,
                 "status": status,
@@ -155,6 +171,25 @@ class Lander:
         finally:
             self._lease.release()
         return drained, len(pending(self.spool))
+
+    def _spooled(self, exc: WarehouseLocked, policy: LockPolicy) -> None:
+        """Note that this batch goes to the spool, and say why in the run's own terms."""
+        self.holder, self.spooling = exc.holder, True
+        batch = f"batch {self._batches}"
+        if policy is self._patient:
+            self._waited_for = batch
+            self.why_spooled = (
+                f"the warehouse stayed locked by {exc.holder} for the whole "
+                f"{self.lock_timeout:g} s lock budget; the run fetches on, later batches try "
+                f"{self._brief.timeout:g} s each until the file is free, and the run's end "
+                f"waits up to {self.lock_timeout:g} s again to land the spool"
+            )
+        else:
+            self.why_spooled = (
+                f"the warehouse is still locked by {exc.holder}; spooled after "
+                f"{self._brief.timeout:g} s, not the whole {self.lock_timeout:g} s lock budget "
+                f"again (it stayed locked that long for {self._waited_for})"
+            )
 
     def _drain(self, policy: LockPolicy) -> Drained:
         """Land every spool entry, oldest first, each in its own transaction."""

@@ -136,11 +136,25 @@ def test_lock_outlasting_the_budget_spools_and_the_next_batch_lands_the_spool(
         "run", "--batch-size", "5", "--warehouse", str(warehouse), "--json", cwd=tmp_path, env=env
     ) as run:
         run.wait_for(r"batch 2 landed")
-        with holding(warehouse, HOLD):
-            run.wait_for(r"batch \d+ spooled", timeout=HOLD)
+        with holding(warehouse, HOLD) as holder:
+            first = int(run.wait_for(r"batch (\d+) spooled", timeout=HOLD).group(1))
+            # later batches try briefly, and say so rather than seeming to ignore the budget
+            then = int(run.wait_for(r"batch (\d+) spooled", timeout=HOLD).group(1))
         run.wait_for(r"Landed \d+ spooled batch")
         code = run.finish()
     assert code == 0, run.output
+    log = " ".join(run.output.split())
+    assert re.search(
+        rf"batch {first} spooled to \S+: the warehouse stayed locked by \S+ \(PID {holder.pid}"
+        r".{0,300}? for the whole 2 s lock budget",
+        log,
+    ), log
+    assert re.search(
+        rf"batch {then} spooled to \S+: the warehouse is still locked by \S+ "
+        rf"\(PID {holder.pid}.{{0,300}}?; spooled after 0.5 s, not the whole 2 s lock budget "
+        rf"again \(it stayed locked that long for batch {first}\)",
+        log,
+    ), log
     summary = json.loads(run.output[run.output.index("{\n") :])
     assert summary["spooled"] == 0 and summary["new"] == 60
     [(spooled_batches,)] = warehouse_rows(
@@ -170,12 +184,27 @@ def test_spool_left_at_the_end_of_a_run_lands_on_the_next_run(
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     args = ("run", "--batch-size", "5", "--warehouse", str(warehouse), "--json")
     env = {"PREFECT_API_URL": prefect_api, "INGEST_LOCK_TIMEOUT": "1"}
-    with holding(warehouse, 120):
+    with holding(warehouse, 120) as holder:
         locked = run_cli(*args, cwd=tmp_path, env=env)
         assert locked.returncode == 0, locked.stderr
         first = json.loads(locked.stdout)
         assert first["spooled"] == 20 and first["spool_entries"] >= 4
-        assert "the next `ingest run` lands them" in " ".join(locked.stderr.split())
+        log = " ".join(locked.stderr.split())
+        assert "the next `ingest run` lands them" in log
+    # Every wait is bounded by the 1 s budget, the end of the run's too, and says what it is.
+    assert first["elapsed_s"] < 20, first["elapsed_s"]
+    held_by = rf"locked by \S+ \(PID {holder.pid}"
+    assert re.search(
+        held_by + r".{0,300}?; spooled after 0.5 s, not the whole 1 s lock budget again "
+        r"\(it stayed locked that long for the run's start\)",
+        log,
+    ), log
+    assert re.search(
+        held_by + r".{0,300}?; bringing search and signatures up to date waits up to 1 s", log
+    ), log
+    assert "Search and signatures not brought up to date" in log
+    assert re.search(held_by + r".{0,300}?; the run's end waits up to 1 s for it", log), log
+    assert "for the whole 1 s the run's end waited" in log
     second = json.loads(run_cli(*args, cwd=tmp_path, env=env).stdout)
     assert second["recovered_from_spool"] == 20 and second["unchanged"] == 20
     assert pending(spool_dir(warehouse)) == []

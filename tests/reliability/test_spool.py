@@ -4,6 +4,7 @@ unreadable one is set aside for a person without holding up the rest."""
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,42 @@ def test_locked_batch_is_spooled_whole_and_lands_first_next_time(tmp_path: Path)
     )
     assert first == [("docs:a.txt",)]
     assert pending(spool_dir(warehouse)) == []
+
+
+def test_a_lock_outlasting_the_budget_costs_one_whole_wait_and_each_message_says_which(
+    tmp_path: Path,
+) -> None:
+    # The first batch the lock keeps out waits the whole budget; later ones try only briefly,
+    # so fetching goes on, and say so instead of quoting their brief wait as if it were the
+    # budget. The run's end waits the whole budget again, telling who it waits for.
+    warehouse = tmp_path / "w.duckdb"
+    lander = Lander(warehouse, RUN, lock_timeout=2.0)
+    assert not lander.land(batch(tmp_path, ["a.txt"]), {})[0].spooled
+    heard: list[str] = []
+    with holding(warehouse, 60) as holder:
+        waits, why = [], []
+        for name in ("b.txt", "c.txt", "d.txt"):
+            started = time.monotonic()
+            assert lander.land(batch(tmp_path, [name]), {})[0].spooled
+            waits.append(time.monotonic() - started)
+            why.append(lander.why_spooled or "")
+        started = time.monotonic()
+        _, waiting = lander.finish("completed", None, heard.append)
+        end_wait = time.monotonic() - started
+    assert waits[0] >= 1.5 and max(waits[1:]) < 1.0, waits
+    pid = f"(PID {holder.pid}"
+    assert pid in why[0] and "stayed locked by" in why[0] and "whole 2 s lock budget" in why[0]
+    assert "later batches try 0.5 s each" in why[0] and "waits up to 2 s again" in why[0]
+    for later in why[1:]:
+        assert later.startswith("the warehouse is still locked by") and pid in later
+        assert "spooled after 0.5 s, not the whole 2 s lock budget again" in later
+        assert "(it stayed locked that long for batch 2)" in later
+    assert 1.5 <= end_wait < 4, end_wait
+    assert len(heard) == 1 and pid in heard[0], heard
+    assert waiting == 4  # three batches and the run's end
+    _, waiting = lander.finish("completed", None)
+    assert waiting == 0
+    assert warehouse_rows(warehouse, "select count(*) from versions") == [(4,)]
 
 
 def test_a_spool_entry_landed_twice_adds_nothing_the_second_time(
