@@ -65,8 +65,9 @@ def land_batch(
 def refresh_derived(warehouse: Path, lock_timeout: float) -> tuple[int, int] | None:
     """Sign versions still lacking a signature and index new versions for search.
 
-    A locked warehouse is waited for as a batch waits, up to the run's lock budget, once:
-    past it the next run catches up (None), which costs freshness, not data.
+    A locked warehouse is waited for up to the run's lock budget, once for both (they open
+    the file many times): past it the next run catches up (None), which costs freshness,
+    not data.
     """
     logger = get_run_logger()
 
@@ -78,13 +79,16 @@ def refresh_derived(warehouse: Path, lock_timeout: float) -> tuple[int, int] | N
             lock_timeout,
         )
 
-    policy = LockPolicy(timeout=lock_timeout, on_locked=locked)
+    policy = LockPolicy(timeout=lock_timeout, on_locked=locked).budget()
+    signed = None
     try:
-        return sign_missing(warehouse, policy), refresh_index(warehouse, policy)
+        signed = sign_missing(warehouse, policy)
+        return signed, refresh_index(warehouse, policy)
     except WarehouseLocked as exc:
         logger.warning(
-            "Search and signatures not brought up to date: the warehouse stayed locked by %s "
-            "for the whole %g s lock budget; the next run catches up.",
+            "%s not brought up to date: the warehouse stayed locked by %s past the %g s lock "
+            "budget; the next run catches up.",
+            "Search" if signed is not None else "Search and signatures",
             exc.holder,
             lock_timeout,
         )
@@ -104,15 +108,20 @@ def recorded_run(
     started = time.monotonic()
     lander = Lander(warehouse, run, lock_timeout)
 
-    def end_locked(holder: str) -> None:
-        logger.info(
-            "The warehouse is locked by %s; the run's end waits up to %g s for it (the lock "
-            "budget) to land what waits in the spool and record the run's end.",
-            holder,
-            lock_timeout,
-        )
+    def locked(moment: str) -> Callable[[str], None]:
+        def say(holder: str) -> None:
+            logger.info(
+                "The warehouse is locked by %s; the run's %s waits up to %g s for it (the lock "
+                "budget) to land what waits in the spool and record the run's %s.",
+                holder,
+                moment,
+                lock_timeout,
+                moment,
+            )
 
-    note_drained(lander.start(), summary, run)
+        return say
+
+    note_drained(lander.start(locked("start")), summary, run)
     status, message = "failed", None
     try:
         yield lander
@@ -124,7 +133,7 @@ def recorded_run(
     finally:
         summary.elapsed_s = time.monotonic() - started
         summary.status, summary.message = status, message
-        drained, waiting = lander.finish(status, message, end_locked)
+        drained, waiting = lander.finish(status, message, locked("end"))
         note_drained(drained, summary, run)
         summary.spool_entries = waiting
         if waiting:

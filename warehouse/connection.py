@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -63,16 +63,13 @@ def memory_cap(conn: duckdb.DuckDBPyConnection) -> str:
 class WarehouseLocked(Exception):
     """Another process kept the warehouse file locked for longer than we were willing to wait.
 
-    `holder` says who (see `lock_holder`) and `timeout` how long this open was willing to
-    wait, so a caller can tell the story in its own terms (a run spooling a batch, say).
+    `holder` says who (see `lock_holder`), so a caller can tell the story in its own terms
+    (a run spooling a batch, say).
     """
 
-    def __init__(self, message: str, holder: str = "another process", timeout: float = 0.0):
+    def __init__(self, message: str, holder: str = "another process"):
         super().__init__(message)
-        self.holder, self.timeout = holder, timeout
-
-    def __reduce__(self):  # a task's failure crosses processes whole
-        return type(self), (str(self), self.holder, self.timeout)
+        self.holder = holder
 
 
 class WarehouseMissing(Exception):
@@ -90,6 +87,25 @@ class LockPolicy:
     # Told who holds the file when an open first finds it locked, before it starts waiting,
     # so a wait that may be long can say what it waits for (e.g. the end of a run's).
     on_locked: Callable[[str], None] | None = field(default=None, compare=False)
+    # A monotonic time no open under this policy waits past (see `budget`).
+    deadline: float | None = None
+
+    def budget(self) -> LockPolicy:
+        """This policy as one wait for a step that opens the file several times.
+
+        Every open under it shares one deadline, `timeout` from now, and `on_locked` hears
+        of a lock once: a holder that comes and goes between the opens costs the step one
+        budget, not one per open.
+        """
+        heard = self.on_locked
+        told: list[str] = []
+
+        def once(holder: str) -> None:
+            if heard is not None and not told:
+                told.append(holder)
+                heard(holder)
+
+        return replace(self, deadline=time.monotonic() + self.timeout, on_locked=once)
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -132,6 +148,8 @@ def open_connection(
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + policy.timeout
+    if policy.deadline is not None:
+        deadline = min(deadline, policy.deadline)
     wait = policy.first_wait
     told = False  # on_locked is called once an open
     while True:
@@ -152,7 +170,6 @@ def open_connection(
                     "lets go when idle and at least every 5 s, so trying again (or waiting longer) "
                     "gets in.",
                     holder,
-                    policy.timeout,
                 ) from None
             if policy.on_locked is not None and not told:
                 told = True

@@ -78,19 +78,23 @@ class Lander:
         # Why the last batch was spooled, in words; the run's log says it.
         self.why_spooled: str | None = None
         self._recorded = False  # the run's row is in the file, so batches need not add it
-        self._batches = 0  # batches offered to land(), to name them as the run's log does
         self._waited_for: str | None = None  # what last waited the whole budget in vain
         self._patient = LockPolicy(timeout=lock_timeout)
         self._lookup = LockPolicy(timeout=min(lock_timeout, LOOKUP))
         self._brief = LockPolicy(timeout=min(lock_timeout, BRIEF))
         self._lease = Lease(path)  # batches landing back to back share one open file
 
-    def start(self) -> Drained:
-        """Land anything spooled and record the run's start; a locked file only delays both."""
+    def start(self, on_locked: Callable[[str], None] | None = None) -> Drained:
+        """Land anything spooled and record the run's start; a locked file only delays both.
+
+        Both wait one lock budget between them; `on_locked` hears who holds the file when
+        that wait starts.
+        """
+        policy = replace(self._patient, on_locked=on_locked).budget()
         try:
             with self._lease.use():
-                drained = self._drain(self._patient)
-                start_run(self.path, self.run, self._patient)
+                drained = self._drain(policy)
+                start_run(self.path, self.run, policy)
         except WarehouseLocked as exc:
             self.holder, self.spooling = exc.holder, True
             self._waited_for = "the run's start"
@@ -117,7 +121,6 @@ class Lander:
     ) -> tuple[Landed, Drained]:
         """Land the spool and then this batch, or spool the batch if the file stays locked."""
         batch_id = uuid.uuid4().hex
-        self._batches += 1
         policy = self._brief if self.spooling else self._patient
         drained = Drained()
         try:
@@ -147,14 +150,14 @@ class Lander:
     ) -> tuple[Drained, int]:
         """Land the spool and record the run's end (spooled too if still locked).
 
-        However briefly the last batches tried, this waits the whole lock budget again:
-        what the run spooled should land before it ends if it can. `on_locked` hears who
-        holds the file when that wait starts. Returns what was drained and how many entries
+        However briefly the last batches tried, this waits the whole lock budget again (both
+        steps together): what the run spooled should land before it ends if it can.
+        `on_locked` hears who holds the file when that wait starts. Returns what was drained and how many entries
         still wait in the spool.
         """
         finished_at = datetime.now(UTC)
         drained = Drained()
-        policy = replace(self._patient, on_locked=on_locked)
+        policy = replace(self._patient, on_locked=on_locked).budget()
         try:
             with self._lease.use():
                 drained = self._drain(policy)
@@ -175,9 +178,8 @@ class Lander:
     def _spooled(self, exc: WarehouseLocked, policy: LockPolicy) -> None:
         """Note that this batch goes to the spool, and say why in the run's own terms."""
         self.holder, self.spooling = exc.holder, True
-        batch = f"batch {self._batches}"
-        if policy is self._patient:
-            self._waited_for = batch
+        if policy is self._patient or self._brief.timeout >= self.lock_timeout:
+            self._waited_for = "an earlier batch"
             self.why_spooled = (
                 f"the warehouse stayed locked by {exc.holder} for the whole "
                 f"{self.lock_timeout:g} s lock budget; the run fetches on, later batches try "
