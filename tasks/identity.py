@@ -65,6 +65,11 @@ def document_id(canonical: str) -> str:
     return hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
 
 
+def is_web_address(text: str) -> bool:
+    """True for an http(s) URL, whatever the case of its scheme (`HTTP://…` is one too)."""
+    return text.strip()[:8].lower().startswith(("http://", "https://"))
+
+
 def url_locator(source: str, url: str, via: str = "list") -> Locator:
     """A locator for a page on the web."""
     canonical = canonical_url(url)

@@ -216,6 +216,9 @@ def test_extract_from_a_url_and_readable_view(site: Site) -> None:
     url = site.page("/a.html", html)
     record = json.loads(run_cli("extract", url, "--json").stdout)
     assert record["url"] == url and "省人防指挥信息保障中心" in record["text"]
+    shouted = run_cli("extract", url.replace("http://", "HTTP://"), "--json")
+    assert shouted.returncode == 0, shouted.stderr
+    assert json.loads(shouted.stdout)["text"] == record["text"]
     readable = run_cli("extract", url)
     assert "charset" in readable.stdout and "省人防指挥信息保障中心" in readable.stdout
 
@@ -321,8 +324,8 @@ def test_sources_file_with_web_sources_is_accepted(
     )
     result = run_cli("run", "--json", cwd=tmp_path, env={"PREFECT_API_URL": prefect_api})
     assert json.loads(result.stdout)["new"] == 1
-    # history finds the page by the URL however it is spelled: scheme and host case, the
-    # default port, a fragment and tracking parameters do not make another page.
+    # history finds the page by the URL however it is spelled: the scheme's case, a
+    # fragment and tracking parameters do not make another page.
     respelled = url.replace("http://127.0.0.1", "HTTP://127.0.0.1") + "?utm_source=x#top"
     history = run_cli("history", respelled, cwd=tmp_path)
     assert history.returncode == 0, history.stderr

@@ -37,7 +37,7 @@ def handle(args: argparse.Namespace) -> int:
     # Imported here, not with the command line: fetching pulls in requests (see flows/cli).
     from tasks.extract import ExtractOptions
     from tasks.fetch import Fetcher
-    from tasks.identity import file_locator, url_locator
+    from tasks.identity import file_locator, is_web_address, url_locator
     from tasks.load import load_file
     from tasks.process import page_article
     from tasks.records import Failure, NotModified, Rejected
@@ -46,7 +46,7 @@ def handle(args: argparse.Namespace) -> int:
 
     target: str = args.target
     config = FetchConfig()
-    if target.startswith(("http://", "https://")):
+    if is_web_address(target):
         locator = url_locator("cli", target)
         with Fetcher(config, user_agent(os.environ.get("INGEST_CONTACT"))) as fetcher:
             result = fetcher.fetch(locator, robots=not args.no_robots)

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.table import Table
 
 from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
-from tasks.identity import canonical_url
+from tasks.identity import canonical_url, is_web_address
 from warehouse.read import find_document, versions
 
 
@@ -28,7 +28,7 @@ def handle(args: argparse.Namespace) -> int:
     """Resolve the document, then print its versions and, with --diff, what changed."""
     path = warehouse_path(args)
     key = args.document
-    canonical = canonical_url(key) if key[:8].lower().startswith(("http://", "https://")) else key
+    canonical = canonical_url(key) if is_web_address(key) else key
     matches = find_document(path, key, canonical, str(Path(key).expanduser().resolve()))
     if not matches:
         raise CliError(
