@@ -45,7 +45,7 @@ def test_log_lines_that_reach_the_server_after_the_final_state_are_shown_before_
         client.set_flow_run_state(run.id, Completed(), force=True)
 
         def send_the_last_batch() -> None:
-            time.sleep(1.5)
+            time.sleep(0.5)  # after the final state, well inside the quiet window
             with get_client(sync_client=True) as late:
                 late.create_logs(
                     [

@@ -3,7 +3,9 @@
 Shared by the line classifier, which needs to know a metadata line when it
 sees one, and the metadata step, which reads the values. Text reaching them is
 Simplified, with full-width or half-width colons, unless the script step was
-skipped: labels match in Traditional script too (`來源：`, `發佈時間：`, `責任編輯：`).
+skipped: the labels match in Traditional script too (`來源：`, `發佈時間：`, `責任編輯：`),
+so the metadata survives `--skip-step script`; the word lists around them (placeholders
+such as 不详, reporter bylines, surnames) are Simplified only.
 """
 
 from __future__ import annotations
