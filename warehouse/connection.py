@@ -147,11 +147,10 @@ def open_connection(
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + policy.timeout
-    if policy.deadline is not None:
-        deadline = min(deadline, policy.deadline)
+    if policy.deadline is None:  # an open on its own is a budget of its own
+        policy = policy.budget()
+    assert policy.deadline is not None
     wait = policy.first_wait
-    told = False  # on_locked is called once an open
     while True:
         try:
             with _INSTANCE:
@@ -163,17 +162,19 @@ def open_connection(
             if not is_lock_error(exc):
                 raise
             holder = lock_holder(exc)
-            if time.monotonic() + wait > deadline:
+            now = time.monotonic()
+            if now + wait > policy.deadline:
+                # Since the budget began: a later open under a step's budget may give up at once.
+                waited = now - (policy.deadline - policy.timeout)
                 raise WarehouseLocked(
-                    f"{path} is locked by {holder}; gave up after {policy.timeout:g} s. "
+                    f"{path} is locked by {holder}; gave up after {waited:.1f} s. "
                     "If that is an open `duckdb` shell or a notebook, close it; an `ingest run` "
                     "lets go when idle and at least every 5 s, so trying again (or waiting longer) "
                     "gets in.",
                     holder,
                 ) from None
-            if policy.on_locked is not None and not told:
-                told = True
-                policy.on_locked(holder)
+            if policy.on_locked is not None:
+                policy.on_locked(holder)  # once a budget (see LockPolicy.budget)
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
