@@ -31,6 +31,17 @@ IN_CONTEXT = [
     ("瞭望塔", "瞭望塔"),
     ("理髮師", "理发师"),
     ("計畫", "计划"),
+    # 著 as zhù in words tw2s's phrase list lacks, and 著 as zhuó/zhe where it guesses zhù.
+    ("土著文化", "土著文化"),
+    ("他著有多部專著", "他著有多部专著"),
+    ("學術成就卓著", "学术成就卓著"),
+    ("改編自原著", "改编自原著"),
+    ("他編著的新書", "他编著的新书"),
+    ("帶著有關文件", "带着有关文件"),
+    ("莫名著急的樣子", "莫名着急的样子"),
+    ("重新著手處理", "重新着手处理"),
+    # A Hong Kong variant that t2s and tw2s leave.
+    ("衞生署", "卫生署"),
 ]
 
 
@@ -105,3 +116,24 @@ def test_traditional_forms_are_every_character_that_converts_to_a_simplified_one
     assert set(forms["签"]) == {"簽", "籤"} and set(forms["发"]) == {"發", "髮"}
     assert forms["布"] == "佈"  # as in 發佈, though 發布 is written too
     assert "文" not in forms and "源" not in forms  # the same in both scripts
+
+
+def test_a_simplified_page_citing_a_traditional_name_keeps_its_own_words() -> None:
+    # tw2s over Simplified text makes every 著 着 (显著 → 显着): only the clause with the
+    # Traditional name is converted.
+    text = (
+        "今年以来，我省科技创新工作成效显著。据香港《明報》报道，郑州大学以工科著称，"
+        "该校李教授著有《中原文化概论》等多部专著，其编著的教材被多所高校采用，学术成就卓著。"
+    )
+    draft = Draft(text=text, title="我省科技创新工作成效显著")
+    convert_script(draft)
+    assert draft.source_script == "hans" and draft.flags == ["t2s"]
+    assert draft.text == text.replace("明報", "明报")
+    assert draft.title == "我省科技创新工作成效显著"
+
+
+def test_a_name_simplified_text_writes_with_sheng_is_kept() -> None:
+    text = "华为昇腾AI处理器带动相关产业产值显著增长。"
+    draft = Draft(text=text)
+    convert_script(draft)
+    assert draft.text == text and draft.flags == [] and draft.source_script == "hans"
