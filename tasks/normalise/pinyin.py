@@ -1,15 +1,18 @@
 """Pinyin annotations a converter left after characters: `戰(zhàn)場` → `戰場`.
 
 An annotation is one pinyin syllable with a tone mark, in half-width or
-full-width parentheses, right after a Han character. Everything else in
-parentheses stays: names `(翟道武)`, sources `(来源:…)`, `(职工)`, years
-`(2021)`, Latin words `(Beijing)`, and toneless or capitalised Latin such as
-`(de)` or `(Hu)`, since those cannot be told from ordinary text.
+full-width parentheses, right after a Han character (or after it and a space).
+Converters write it in more than one way, all taken: tone marks composed or as
+combining accents, the IPA letters ɑ and ɡ for a and g, capitals, a space inside
+the parentheses. Everything else in parentheses stays: names `(翟道武)`, sources
+`(来源:…)`, `(职工)`, years `(2021)`, Latin words `(Beijing)`, and toneless Latin
+such as `(de)` or `(Hu)`, since those cannot be told from ordinary text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -62,10 +65,17 @@ _FINALS = [
     "m",
 ]
 
-# A Han character, then a parenthesised run of lowercase pinyin letters. The bracket comes
-# first and the Han is checked behind it, so the regex engine skips ahead to brackets
-# instead of trying the lookbehind at every position (a third of the time).
-_ANNOTATION = re.compile(rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff][(（])([a-zü{TONED}]{{1,7}})[)）]")
+# Letters an annotation may be written in: pinyin's, in either case, with the tone mark
+# composed or as a combining accent (macron, acute, caron, grave, diaeresis), and ɑ ɡ.
+_LETTERS = f"a-zA-ZüÜ{TONED}{TONED.upper()}\u0300\u0301\u0304\u0308\u030cɑɡ"
+_HAN = "[\u3400-\u9fff\uf900-\ufaff]"
+# A Han character (and perhaps a space), then a parenthesised run of those letters. The
+# bracket comes first and what precedes it is checked behind it, so the regex engine skips
+# ahead to brackets instead of trying the lookbehind at every position (a third of the time).
+_ANNOTATION = re.compile(
+    rf"[(（](?:(?<={_HAN}[(（])|(?<={_HAN} [(（])) ?([{_LETTERS}]{{1,10}}) ?[)）]"
+)
+_IPA = str.maketrans("ɑɡ", "ag")
 
 
 @cache
@@ -75,19 +85,27 @@ def syllables() -> frozenset[str]:
 
 
 def is_syllable(word: str) -> bool:
-    """Whether `word` is one pinyin syllable carrying exactly one tone mark."""
+    """Whether `word` is one pinyin syllable carrying exactly one tone mark, in any case."""
+    word = unicodedata.normalize("NFC", word.translate(_IPA).lower())
     return len(_TONE.findall(word)) == 1 and word.translate(_PLAIN) in syllables()
 
 
 def remove_pinyin(text: str) -> tuple[str, int]:
     """Drop pinyin annotations after Han characters; return the text and how many went."""
-    removed = 0
-
-    def drop(match: re.Match[str]) -> str:
-        nonlocal removed
-        if is_syllable(match.group(1)):
-            removed += 1
-            return ""
-        return match.group(0)
-
-    return _ANNOTATION.sub(drop, text), removed
+    kept: list[str] = []
+    last = removed = 0
+    for match in _ANNOTATION.finditer(text):
+        if not is_syllable(match.group(1)):
+            continue
+        start, end = match.span()
+        # `建设 (shè) 引领`: the spaces around an annotation set apart go with it.
+        if text[start - 1] == " ":
+            start -= 1
+            end += text.startswith(" ", end)
+        kept.append(text[last:start])
+        last = end
+        removed += 1
+    if not removed:
+        return text, 0
+    kept.append(text[last:])
+    return "".join(kept), removed

@@ -18,6 +18,12 @@ from tasks.normalise.pinyin import is_syllable, remove_pinyin
         ("全角括号战（zhàn）场", "全角括号战场"),
         ("混合括号战(zhàn）场", "混合括号战场"),
         ("绿(lǜ)色", "绿色"),
+        # Other ways converters write them: combining accents, IPA ɑ and ɡ, capitals, spaces.
+        ("疫情就是戰(zha\u0300n)場", "疫情就是戰場"),
+        ("引領(lǐnɡ)工作，戰(zhɑ̀n)場", "引領工作，戰場"),
+        ("戰(ZHÀN)場", "戰場"),
+        ("戰( zhàn )場", "戰場"),
+        ("黨的建設 (shè) 引領 (lǐng) 工作", "黨的建設引領工作"),
     ],
 )
 def test_annotations_after_han_characters_are_removed(annotated: str, clean: str) -> None:
@@ -44,6 +50,11 @@ def test_annotations_after_han_characters_are_removed(annotated: str, clean: str
 )
 def test_ordinary_parentheses_survive(ordinary: str) -> None:
     assert remove_pinyin(ordinary) == (ordinary, 0)
+
+
+def test_annotations_are_counted_once_each_in_every_shape() -> None:
+    text = "戰(zhàn)場 建設 (shè) 引領 戰(ZHÀN) 女（nǚ）子 略(lu\u0308e\u0300)微"
+    assert remove_pinyin(text) == ("戰場 建設引領 戰 女子 略微", 5)
 
 
 def test_a_syllable_needs_one_tone_mark_and_a_real_shape() -> None:
