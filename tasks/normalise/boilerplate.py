@@ -28,6 +28,7 @@ from tasks.normalise.labels import (
     REPORTER,
     UNIT,
     Label,
+    Labelled,
     alternation,
     date_only,
     labelled,
@@ -48,65 +49,69 @@ class Role(StrEnum):
 
 
 # Words that only page furniture uses: one is enough.
-STRONG = alternation(
-    [
-        *[
-            "版权所有",
-            "版权声明",
-            "Copyright",
-            "©",
-            "ICP备",
-            "ICP证",
-            "公网安备",
-            "技术支持",
-            "主办单位",
-            "承办单位",
-        ],
-        *[
-            "网站标识码",
-            "返回顶部",
-            "电脑版",
-            "手机版",
-            "您的位置",
-            "当前位置",
-            "现在的位置",
-            "所在位置",
-            "站内搜索",
-        ],
-        *[
-            "全站搜索",
-            "投稿邮箱",
-            "文字缩放",
-            "【字体",
-            "分享到",
-            "二维码",
-            "用户登录",
-            "验证码",
-            "加载中",
-            "浏览器",
-        ],
-        *[
-            "上一篇",
-            "下一篇",
-            "热点推荐",
-            "网站地图",
-            "联系我们",
-            "设为首页",
-            "加入收藏",
-            "免责声明",
-        ],
-        *["浏览次数", "阅读次数", "点击数"],
-        "字体[:：]",
-        "字号[:：]",
-        "扫一[扫下]",
-        "尊敬的(?:用户|读者|访客)",
-        "打印(?:本页|正文|此页|文章)",
-        "关闭(?:本页|窗口|此页)",
-        "相关(?:阅读|新闻|文章|链接)",
-        "您是第.*位访",
+_SITE_WORDS = [
+    *[
+        "版权所有",
+        "版权声明",
+        "Copyright",
+        "©",
+        "ICP备",
+        "ICP证",
+        "公网安备",
+        "网站标识码",
+        "返回顶部",
+        "电脑版",
+        "手机版",
     ],
-    re.IGNORECASE,
-)
+    *[
+        "您的位置",
+        "当前位置",
+        "现在的位置",
+        "所在位置",
+        "站内搜索",
+        "全站搜索",
+        "投稿邮箱",
+        "文字缩放",
+        "视力保护色",
+        "【字体",
+        "用户登录",
+        "加载中",
+    ],
+    *[
+        "上一篇",
+        "下一篇",
+        "热点推荐",
+        "网站地图",
+        "设为首页",
+        "加入收藏",
+        "免责声明",
+    ],
+    *["浏览次数", "阅读次数", "点击数"],
+    "字体[:：]",
+    "字号[:：]",
+    "尊敬的(?:用户|读者|访客)",
+    "打印(?:本页|正文|此页|文章)",
+    "关闭(?:本页|窗口|此页)",
+    "相关(?:阅读|新闻|文章|链接)",
+    "您是第.*位访",
+]
+# Words that widgets use and stories tell readers about too (scan the QR code, never give
+# away a verification code): strong on their own, but a sentence inside the article may
+# carry them (see `Line.topical`).
+_TOPICAL_WORDS = [
+    "二维码",
+    "扫一[扫下]",
+    "验证码",
+    "浏览器",
+    "分享到",
+    "技术支持",
+    "主办单位",
+    "承办单位",
+    "联系我们",
+]
+SITE = alternation(_SITE_WORDS, re.IGNORECASE)
+TOPICAL = alternation(_TOPICAL_WORDS)
+STRONG = alternation([*_SITE_WORDS, *_TOPICAL_WORDS], re.IGNORECASE)
 # Words chrome often uses and prose sometimes does: each adds a little.
 WEAK = re.compile(
     "首页|微信|微博|分享|打印|关闭|刷新|切换|搜索|登录|注册|收藏|评论|点赞|客户端|下载|返回"
@@ -120,14 +125,19 @@ POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
+# A line that ends as a sentence does (closing quotes and brackets aside).
+SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 CHROME_SCORE = 4  # a line scoring this much is chrome wherever it stands
 PROSE_MIN = 25  # characters; a prose paragraph is at least this long …
 PROSE_DENSITY = 1 / 40  # … with at least this many sentence marks per character
 TITLE_MIN, TITLE_MAX = 6, 80  # a headline's length in characters
-BODY_GAP = 3  # non-prose lines (headings) allowed between two paragraphs of one body
+BODY_GAP = 3  # headings allowed between two paragraphs of one body (sentences do not count)
+SENTENCE_MIN = 10  # characters; a shorter line ending in `。` is no sentence to go by
 SHORT = 15  # at the edges of an article, a line this short without punctuation is chrome
+# Labels that date anything, an event as well as the page: `时间：`, `日期：` (and 時間).
+BARE_DATE_LABELS = frozenset({"时间", "時間", "日期"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +148,11 @@ class Line:
     score: int  # chrome evidence, position aside
     prose: bool
     labels: frozenset[Label]
+    sentence: bool  # ends as a sentence: a short paragraph of the article, not a heading
+    # Chrome only by words a story may use, in a sentence: body when it stands inside the
+    # article (`群众可通过微信扫一扫下方二维码加入志愿者队伍。`), chrome around it.
+    topical: bool
+    meta: bool  # reads as the page's source/date line, not as a labelled line of the article
 
 
 def measure(text: str, repeats: int) -> Line:
@@ -165,8 +180,40 @@ def measure(text: str, repeats: int) -> Line:
     prose = length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han
     if prose:
         score -= 3 + (2 if length >= 100 else 0)
-    labels = frozenset(item.label for item in labelled(text))
-    return Line(text, score, prose and not labels and not NOTE.search(text), labels)
+    items = labelled(text)
+    labels = frozenset(item.label for item in items)
+    sentence = has_han and length >= SENTENCE_MIN and SENTENCE_END.search(text) is not None
+    return Line(
+        text,
+        score,
+        prose and not labels and not NOTE.search(text),
+        labels,
+        sentence,
+        topical=(
+            sentence
+            and repeats < 2
+            and TOPICAL.search(text) is not None
+            and SITE.search(text) is None
+            and BREADCRUMB.search(text) is None
+        ),
+        meta=_meta(items, sentence),
+    )
+
+
+def _meta(items: list[Labelled], sentence: bool) -> bool:
+    """Whether labelled values make a source/date line rather than a line of the article.
+
+    A page's source/date line is a row of labels and values, no sentence; a bare `时间：`
+    or `日期：` is the page's date only when a date is all it holds. `时间：2022年6月15日至17日，
+    14日下午报到。` in a notice is the event's time, and part of the text.
+    """
+    kinds = [item for item in items if item.label in (Label.SOURCE, Label.PUBLISHED)]
+    if not kinds or sentence:
+        return False
+    return any(
+        item.label is Label.SOURCE or item.word not in BARE_DATE_LABELS or date_only(item.value)
+        for item in kinds
+    )
 
 
 def classify(paragraphs: list[str]) -> list[Role]:
@@ -178,6 +225,9 @@ def classify(paragraphs: list[str]) -> list[Role]:
     if core is None:
         return roles
     first, last = core
+    for i in range(first + 1, last):
+        if roles[i] is Role.CHROME and lines[i].topical:
+            roles[i] = Role.BODY
     title = _head(lines, roles, first)
     _tail(lines, roles, last, title)
     return roles
@@ -186,9 +236,10 @@ def classify(paragraphs: list[str]) -> list[Role]:
 def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
     """(first, last) prose paragraph of the article: the run of prose with the most text.
 
-    Runs are prose paragraphs with at most BODY_GAP other lines (headings) between
-    them and no chrome or source/date line among those, so a prose-like notice in
-    the page header stays outside the body.
+    Runs are prose paragraphs with at most BODY_GAP headings between them (short
+    sentences do not count) and no chrome or source/date line among those, so a
+    prose-like notice in the page header stays outside the body. A sentence that is
+    chrome only by its words (`Line.topical`) does not cut a run.
     """
     prose = [i for i, line in enumerate(lines) if line.prose and roles[i] is Role.BODY]
     if not prose:
@@ -196,7 +247,8 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
     runs: list[list[int]] = [[prose[0]]]
     for i in prose[1:]:
         gap = range(runs[-1][-1] + 1, i)
-        if len(gap) <= BODY_GAP and not any(_breaks_body(lines[k], roles[k]) for k in gap):
+        headings = sum(not lines[k].sentence for k in gap)
+        if headings <= BODY_GAP and not any(_breaks_body(lines[k], roles[k]) for k in gap):
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -205,7 +257,7 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
 
 
 def _breaks_body(line: Line, role: Role) -> bool:
-    return role is Role.CHROME or bool(line.labels & {Label.SOURCE, Label.PUBLISHED})
+    return (role is Role.CHROME and not line.topical) or line.meta
 
 
 def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.normalise import normalise
 from tasks.normalise.boilerplate import Role, classify, measure
+from tasks.records import Article, Extracted
 
 P1 = (
     "12月4日上午，市交通局召开冬季道路交通安全工作部署会，局党组书记、局长出席会议并讲话。"
@@ -126,3 +128,74 @@ def test_everything_after_the_closing_credits_is_footer() -> None:
 def test_text_without_prose_is_left_as_it_is() -> None:
     lines = ["一行字", "又一行字"]
     assert classify(lines) == [Role.BODY, Role.BODY]
+
+
+def normalised(lines: list[str], **markup: str) -> Article:
+    """A page of `lines` through every step, as .txt, or as HTML declaring `markup`."""
+    extracted = Extracted(text="\n".join(lines), is_html=bool(markup), **markup)
+    return normalise(extracted, url=None, charset="utf-8")
+
+
+def test_a_paragraph_telling_readers_to_scan_a_qr_code_stays_in_the_article() -> None:
+    qr = "市民可通过微信扫一扫下方二维码，或者登录“郑州发布”客户端进行预约登记。"
+    fraud = "对方要求王女士提供收到的短信验证码。"
+    lines = ["郑州市启动新一轮免费核酸检测", "2022-05-04 来源：郑州日报", P1, qr, P2, fraud, P3]
+    assert normalised(lines).text.split("\n") == [P1, qr, P2, fraud, P3]
+
+
+def test_a_qr_code_sentence_mid_article_does_not_cut_it_in_two() -> None:
+    lines = [
+        "省直机关开展“我为群众办实事”志愿服务活动",
+        P1,
+        "社区服务暖人心",
+        P2,
+        "群众可通过微信扫一扫下方二维码加入志愿者队伍。",
+        "政策宣讲进万家",
+        P3,
+    ]
+    article = normalised(lines)
+    assert article.title == lines[0]
+    assert article.text.split("\n") == lines[1:]
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "扫一扫",
+        "微信扫一扫：分享",
+        "版权所有，未经授权不得转载。",
+    ],
+)
+def test_chrome_sentences_around_the_article_still_go(chrome: str) -> None:
+    assert classify([P1, P2, chrome]) == [Role.BODY, Role.BODY, Role.CHROME]
+    assert classify([chrome, P1, P2]) == [Role.CHROME, Role.BODY, Role.BODY]
+
+
+NOTICE = [
+    "关于举办2022年全省机关党建业务培训班的通知",
+    "为深入学习贯彻习近平新时代中国特色社会主义思想，进一步提高机关党务干部业务能力和工作水平，"
+    "经研究，决定举办2022年全省机关党建业务培训班。现将有关事项通知如下：",
+    "一、培训时间和地点",
+    "时间：2022年6月15日至17日，14日下午报到。",
+    "地点：河南省委党校（郑州市金水区）。",
+    "二、参训对象",
+    "各省辖市直机关工委分管负责同志，省直各单位机关党委专职副书记，共计约200人。"
+    "请各单位于6月10日前将参训人员回执报送至省直机关工委组织部，逾期不再受理。",
+    "三、有关要求",
+    "参训人员要严格遵守培训纪律，不得无故缺课，确需请假的须经所在单位主要负责同志同意并书面报告，"
+    "培训期间统一安排食宿，费用由省直机关工委承担。",
+]
+
+
+def test_an_event_time_in_a_notice_is_body_not_its_publication_date() -> None:
+    article = normalised(NOTICE)
+    assert article.title == NOTICE[0]
+    assert article.published is None
+    assert article.text.split("\n") == NOTICE[1:]
+
+
+def test_an_event_time_under_a_source_line_stays_in_the_text() -> None:
+    lines = [NOTICE[0], "发布时间：2022-06-01 来源：省直机关工委", *NOTICE[1:]]
+    article = normalised(lines)
+    assert (article.published, article.publisher) == ("2022-06-01", "省直机关工委")
+    assert article.text.split("\n") == NOTICE[1:]
