@@ -128,6 +128,8 @@ SENTENCE = re.compile(r"[，。！？；、,!?;]")
 # A line that ends as a sentence does (closing quotes and brackets aside).
 SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
 HAN = re.compile(r"[\u3400-\u9fff]")
+# A sub-title set under the headline: `——记省人防办优秀共产党员张建国`.
+SUBTITLE = re.compile(r"^(?:——|--|－－)")
 
 CHROME_SCORE = 4  # a line scoring this much is chrome wherever it stands
 PROSE_MIN = 25  # characters; a prose paragraph is at least this long …
@@ -284,7 +286,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
                 title = i
             break
     if title is not None:
-        roles[title] = Role.TITLE
+        title = _title_over_subtitle(lines, roles, title)
         for i in range(title):
             roles[i] = Role.CHROME  # everything above the headline is page header
         for i in range(title + 1, metas[0]):
@@ -318,10 +320,31 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
         ):
             title = i
     if title is not None:
-        roles[title] = Role.TITLE
+        title = _title_over_subtitle(lines, roles, title)
         for i in range(title):
             if roles[i] is Role.BODY:
                 roles[i] = Role.CHROME
+    return title
+
+
+def _title_over_subtitle(lines: list[Line], roles: list[Role], title: int) -> int:
+    """Mark the headline, and a `——记…` sub-title under it; returns the headline's index.
+
+    The sub-title is part of the title, as seed 000 writes both on one line
+    (`踔厉奋发谱新篇——…侧记`); drop_boilerplate joins the two.
+    """
+    roles[title] = Role.TITLE
+    if not SUBTITLE.match(lines[title].text):
+        return title
+    above = next((i for i in range(title - 1, -1, -1) if roles[i] is not Role.CHROME), None)
+    if (
+        above is not None
+        and roles[above] is Role.BODY
+        and looks_like_headline(lines[above].text)
+        and not SUBTITLE.match(lines[above].text)
+    ):
+        roles[above] = Role.TITLE
+        return above
     return title
 
 
@@ -377,10 +400,16 @@ def _all_names(match: re.Match[str]) -> bool:
 def drop_boilerplate(draft: Draft) -> None:
     """Keep the article's body paragraphs; set the others aside for the metadata step.
 
-    The flag counts the lines taken out of the text; the headline moves to `title`.
+    The flag counts the lines taken out of the text; the headline (with a sub-title set
+    under it) moves to `title`.
     """
     paragraphs = draft.text.split("\n") if draft.text else []
     roles = classify(paragraphs)
     draft.text = "\n".join(p for p, r in zip(paragraphs, roles, strict=True) if r is Role.BODY)
-    draft.aside = [(r, p) for p, r in zip(paragraphs, roles, strict=True) if r is not Role.BODY]
+    draft.aside = []
+    for p, r in zip(paragraphs, roles, strict=True):
+        if r is Role.TITLE and draft.aside and draft.aside[-1][0] is Role.TITLE:
+            draft.aside[-1] = (Role.TITLE, draft.aside[-1][1] + p)  # headline and sub-title
+        elif r is not Role.BODY:
+            draft.aside.append((r, p))
     draft.flag("boilerplate_lines", sum(role is not Role.TITLE for role, _ in draft.aside))

@@ -199,3 +199,16 @@ def test_an_event_time_under_a_source_line_stays_in_the_text() -> None:
     article = normalised(lines)
     assert (article.published, article.publisher) == ("2022-06-01", "省直机关工委")
     assert article.text.split("\n") == NOTICE[1:]
+
+
+def test_a_sub_title_under_the_headline_joins_it_in_the_title() -> None:
+    lines = [
+        "把初心写在防汛一线",
+        "——记省人防办优秀共产党员张建国",
+        "2022-07-20 来源：河南机关党建网",
+        P1,
+    ]
+    article = normalised(lines)
+    assert article.title == "把初心写在防汛一线——记省人防办优秀共产党员张建国"
+    assert article.text == P1
+    assert normalised([*lines[:2], P1, P2]).title == article.title
