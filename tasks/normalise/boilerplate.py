@@ -123,6 +123,10 @@ NOTE = re.compile(
 # After it: pointers elsewhere.
 POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接|（完）|\(完\)|^【?责任编辑")
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
+# A toolbar: nothing but bracketed buttons, `【字号 大 中 小】【我要打印】【关闭】`, `[ 打印 ] [ 关闭 ]`.
+TOOLBAR = re.compile(r"(?:[\s|｜]*[【\[][^【】\[\]]+[】\]])+[\s|｜]*")
+BUTTON = re.compile(r"[【\[]([^【】\[\]]+)[】\]]")
+BUTTON_MAX = 8  # characters on a button, spaces aside
 NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 # A line that ends as a sentence does (closing quotes and brackets aside).
@@ -167,7 +171,7 @@ def measure(text: str, repeats: int) -> Line:
     if strong:
         score += 4 + 2 * min(2, strong - 1)
     score += min(2, len(WEAK.findall(text)))
-    if BREADCRUMB.search(text):
+    if BREADCRUMB.search(text) or _toolbar(text):
         score += 4
     if repeats >= 3:
         score += 4
@@ -200,6 +204,16 @@ def measure(text: str, repeats: int) -> Line:
         ),
         meta=_meta(items, sentence),
     )
+
+
+def _toolbar(text: str) -> bool:
+    """Bracketed buttons only: two or more, or one with a chrome word (`【关闭】`, not `【编者按】`)."""
+    if not TOOLBAR.fullmatch(text):
+        return False
+    buttons = [re.sub(r"\s+", "", b) for b in BUTTON.findall(text)]
+    if any(len(b) > BUTTON_MAX or SENTENCE.search(b) for b in buttons):
+        return False
+    return len(buttons) >= 2 or bool(WEAK.search(text) or STRONG.search(text))
 
 
 def _meta(items: list[Labelled], sentence: bool) -> bool:

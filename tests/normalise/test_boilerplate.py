@@ -212,3 +212,20 @@ def test_a_sub_title_under_the_headline_joins_it_in_the_title() -> None:
     assert article.title == "把初心写在防汛一线——记省人防办优秀共产党员张建国"
     assert article.text == P1
     assert normalised([*lines[:2], P1, P2]).title == article.title
+
+
+def test_print_and_font_size_toolbars_under_the_source_line_are_chrome() -> None:
+    lines = [
+        "全省人防系统上半年工作取得明显成效",
+        "发布日期：2022-07-20　来源：河南日报",
+        "【字号 大 中 小】【我要打印】【关闭】",
+        "视力保护色：",
+        "[ 大 中 小 ] [ 打印 ] [ 关闭 ]",
+        P1,
+        P2,
+    ]
+    assert normalised(lines).text.split("\n") == [P1, P2]
+
+
+def test_a_chrome_widget_line_between_two_runs_still_goes() -> None:
+    assert classify([P1, "【打印】【关闭】", P2])[1] is Role.CHROME
