@@ -86,6 +86,7 @@ _SITE_WORDS = [
         "加入收藏",
         "免责声明",
     ],
+    *["热门文章", "热门新闻", "推荐阅读", "猜你喜欢"],
     *["浏览次数", "阅读次数", "点击数"],
     "字体[:：]",
     "字号[:：]",
@@ -122,6 +123,11 @@ NOTE = re.compile(
 )
 # After it: pointers elsewhere.
 POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接|（完）|\(完\)|^【?责任编辑")
+# After it: a list of other articles' headlines under a heading of its own.
+RELATED = re.compile(
+    r"^[【\[]?(?:相关(?:阅读|新闻|文章|链接|报道)|热门(?:文章|新闻)|推荐阅读|热点推荐|猜你喜欢)"
+    r"[】\]]?[:：]?$"
+)
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 # A toolbar: nothing but bracketed buttons, `【字号 大 中 小】【我要打印】【关闭】`, `[ 打印 ] [ 关闭 ]`.
 TOOLBAR = re.compile(r"(?:[\s|｜]*[【\[][^【】\[\]]+[】\]])+[\s|｜]*")
@@ -363,17 +369,26 @@ def _title_over_subtitle(lines: list[Line], roles: list[Role], title: int) -> in
 
 
 def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) -> None:
-    """Roles after the last prose paragraph: credits, source lines, then page footer."""
+    """Roles after the last prose paragraph: credits, source lines, then page footer.
+
+    Headlines listed under a `相关新闻`/`热门文章`/`推荐阅读` heading go with it; before such a
+    heading, a short line without punctuation may still be the article's.
+    """
     headline = lines[title].text if title is not None else None
     closing = None
+    related = False  # under a `相关新闻` heading: other articles' headlines
     for i in range(last + 1, len(lines)):
         text, labels = lines[i].text, lines[i].labels
         if labels & {Label.AUTHOR, Label.EDITOR}:
             roles[i], closing = Role.CREDIT, i
         elif labels & {Label.SOURCE, Label.PUBLISHED}:
             roles[i], closing = Role.META, i
+        elif RELATED.match(text):
+            roles[i], related = Role.CHROME, True
         elif roles[i] is Role.CHROME:
             continue
+        elif related and not lines[i].sentence:
+            roles[i] = Role.CHROME
         elif (names := BRACKETED_NAMES.fullmatch(text)) and _all_names(names):
             roles[i], closing = Role.CREDIT, i
         elif (

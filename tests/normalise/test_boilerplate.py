@@ -229,3 +229,10 @@ def test_print_and_font_size_toolbars_under_the_source_line_are_chrome() -> None
 
 def test_a_chrome_widget_line_between_two_runs_still_goes() -> None:
     assert classify([P1, "【打印】【关闭】", P2])[1] is Role.CHROME
+
+
+def test_related_headlines_after_the_article_are_chrome() -> None:
+    related = ["全省水利系统召开安全度汛工作会议", "河南省气象台发布暴雨蓝色预警信号"]
+    for heading in ["相关新闻", "热门文章", "【推荐阅读】"]:
+        lines = ["我省召开防汛工作视频会议", "2022-06-10 来源：河南日报", P1, P2, heading, *related]
+        assert normalised(lines).text.split("\n") == [P1, P2]
