@@ -34,6 +34,7 @@ from tasks.normalise.labels import (
     labelled,
     looks_like_name,
 )
+from tasks.normalise.script import to_simplified
 
 
 class Role(StrEnum):
@@ -133,6 +134,9 @@ BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首
 TOOLBAR = re.compile(r"(?:[\s|｜]*[【\[][^【】\[\]]+[】\]])+[\s|｜]*")
 BUTTON = re.compile(r"[【\[]([^【】\[\]]+)[】\]]")
 BUTTON_MAX = 8  # characters on a button, spaces aside
+# Where a `<title>` joins its parts: headline, sub-title, section and site names.
+TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|——|-|–|—)\s*")
+NOT_LETTER = re.compile(r"[\W_]")
 NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 # A line that ends as a sentence does (closing quotes and brackets aside).
@@ -238,8 +242,12 @@ def _meta(items: list[Labelled], sentence: bool) -> bool:
     )
 
 
-def classify(paragraphs: list[str]) -> list[Role]:
-    """The role of each paragraph of a page (one paragraph per item)."""
+def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Role]:
+    """The role of each paragraph of a page (one paragraph per item).
+
+    `markup_title` is the page's `<title>`, if any: extraction sometimes puts the headline
+    after the body (trafilatura with `<br>` paragraphs), where only the markup tells it apart.
+    """
     counts = Counter(paragraphs)
     lines = [measure(p, counts[p]) for p in paragraphs]
     roles = [Role.CHROME if line.score >= CHROME_SCORE else Role.BODY for line in lines]
@@ -251,8 +259,20 @@ def classify(paragraphs: list[str]) -> list[Role]:
         if roles[i] is Role.CHROME and lines[i].topical:
             roles[i] = Role.BODY
     title = _head(lines, roles, first)
-    _tail(lines, roles, last, title)
+    _tail(lines, roles, last, title, _title_keys(markup_title))
     return roles
+
+
+def _title_keys(markup_title: str | None) -> frozenset[str]:
+    """The letters of each leading part of a `<title>`: `踔厉…侧记_河南机关党建网` gives the headline's."""
+    if not markup_title:
+        return frozenset()
+    parts = TITLE_PARTS.split(to_simplified(markup_title))
+    return frozenset(_letters("".join(parts[:k])) for k in range(1, len(parts) + 1))
+
+
+def _letters(text: str) -> str:
+    return NOT_LETTER.sub("", text)
 
 
 def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
@@ -368,11 +388,14 @@ def _title_over_subtitle(lines: list[Line], roles: list[Role], title: int) -> in
     return title
 
 
-def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) -> None:
+def _tail(
+    lines: list[Line], roles: list[Role], last: int, title: int | None, markup: frozenset[str]
+) -> None:
     """Roles after the last prose paragraph: credits, source lines, then page footer.
 
     Headlines listed under a `相关新闻`/`热门文章`/`推荐阅读` heading go with it; before such a
-    heading, a short line without punctuation may still be the article's.
+    heading, a short line without punctuation may still be the article's. A line that is
+    the markup's headline is the title when the head had none, else a repeat.
     """
     headline = lines[title].text if title is not None else None
     closing = None
@@ -389,6 +412,8 @@ def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) ->
             continue
         elif related and not lines[i].sentence:
             roles[i] = Role.CHROME
+        elif title is None and _markup_headline(lines, i, markup):
+            roles[i], title, headline = Role.TITLE, i, text
         elif (names := BRACKETED_NAMES.fullmatch(text)) and _all_names(names):
             roles[i], closing = Role.CREDIT, i
         elif (
@@ -401,6 +426,23 @@ def _tail(lines: list[Line], roles: list[Role], last: int, title: int | None) ->
         for i in range(closing + 1, len(lines)):
             if roles[i] is Role.BODY and not lines[i].prose:
                 roles[i] = Role.CHROME  # after the closing credits comes the page footer
+
+
+def _markup_headline(lines: list[Line], i: int, markup: frozenset[str]) -> bool:
+    """Whether line i is the `<title>`'s headline standing over its source/date line, or last.
+
+    The source/date line (or the page's end) must follow: a site name or section heading
+    may spell a `<title>` too, but not stand where the headline's info line does.
+    """
+    text = lines[i].text
+    if not looks_like_headline(text) or _letters(text) not in markup:
+        return False
+    below = lines[i + 1] if i + 1 < len(lines) else None
+    return (
+        below is None
+        or bool(below.labels & {Label.SOURCE, Label.PUBLISHED})
+        or (date_only(below.text) is not None)
+    )
 
 
 def looks_like_headline(text: str) -> bool:
@@ -433,7 +475,8 @@ def drop_boilerplate(draft: Draft) -> None:
     under it) moves to `title`.
     """
     paragraphs = draft.text.split("\n") if draft.text else []
-    roles = classify(paragraphs)
+    markup_title = draft.extracted.title if draft.extracted else None
+    roles = classify(paragraphs, markup_title)
     draft.text = "\n".join(p for p, r in zip(paragraphs, roles, strict=True) if r is Role.BODY)
     draft.aside = []
     for p, r in zip(paragraphs, roles, strict=True):

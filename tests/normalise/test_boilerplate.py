@@ -236,3 +236,20 @@ def test_related_headlines_after_the_article_are_chrome() -> None:
     for heading in ["相关新闻", "热门文章", "【推荐阅读】"]:
         lines = ["我省召开防汛工作视频会议", "2022-06-10 来源：河南日报", P1, P2, heading, *related]
         assert normalised(lines).text.split("\n") == [P1, P2]
+
+
+def test_a_headline_that_extraction_put_after_the_body_leaves_the_text() -> None:
+    headline = "踔厉奋发谱新篇——省人防指挥信息保障中心荣获省直“五一劳动奖状”侧记"
+    article = normalised(
+        [P1, "党建引领强阵地", P2, headline, "2022-07-20来源：河南机关党建网"],
+        title=f"{headline}_河南机关党建网",
+    )
+    assert article.text.split("\n") == [P1, "党建引领强阵地", P2]
+    assert (article.title, article.published) == (headline, "2022-07-20")
+
+
+def test_a_site_name_after_the_article_is_not_taken_for_the_headline() -> None:
+    roles = classify(
+        [P1, P2, "河南机关党建网", "版权所有：中共河南省委直属机关工作委员会"], "河南机关党建网"
+    )
+    assert Role.TITLE not in roles
