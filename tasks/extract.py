@@ -69,26 +69,17 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
     (DECLARED) first, then what trafilatura infers. Normalisation takes the text's
     own statements over either.
     """
-    from trafilatura import bare_extraction
     from trafilatura.utils import load_html
 
     _quiet_extractor_logs()
     try:
         tree = load_html(html)
         declared = declared_metadata(tree) if tree is not None else {}
-        doc = bare_extraction(
-            tree if tree is not None else html,  # a tree is copied, so ours stays whole
-            url=url,
-            with_metadata=False,
-            include_comments=False,
-            include_tables=options.include_tables,
-            include_images=False,
-            include_links=False,
-            favor_precision=options.favor_precision,
-            favor_recall=options.favor_recall,
-            deduplicate=False,
-            date_extraction_params={"extensive_search": False, "original_date": True},
-        )
+        escaped = _escape_ampersands(tree) if tree is not None else []
+        try:
+            doc = _bare_extraction(tree if tree is not None else html, url, options)
+        finally:
+            _restore(escaped)
     except (RecursionError, ValueError, TypeError) as exc:
         raise Rejected(
             "extract", "parse_error", f"the HTML could not be parsed ({type(exc).__name__}: {exc})"
@@ -118,6 +109,50 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         if tree is not None
         else None,
     )
+
+
+def _bare_extraction(document, url: str | None, options: ExtractOptions):
+    """trafilatura's main-text extraction with our options, metadata left to us."""
+    from trafilatura import bare_extraction
+
+    return bare_extraction(
+        document,  # a tree is copied, so ours stays whole
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=options.include_tables,
+        include_images=False,
+        include_links=False,
+        favor_precision=options.favor_precision,
+        favor_recall=options.favor_recall,
+        deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+
+
+def _escape_ampersands(tree) -> list[tuple[object, str, str]]:
+    """Escape `&` in the tree's text so trafilatura's closing `html.unescape` gives it back.
+
+    The parser has decoded the page's entities already; trafilatura decodes the text
+    once more, and with HTML4's legacy names a URL's `&amp;regionId=…&amp;timestamp=`
+    comes out as `®ionId=…×tamp=`. Escaped, the second decoding is a no-op; the
+    normaliser's markup step decodes what the page really escaped twice (`&amp;nbsp;`).
+    Returns what to put back, as (element, attribute, original).
+    """
+    changed: list[tuple[object, str, str]] = []
+    for element in tree.iter():
+        for attribute in ("text", "tail"):
+            value = getattr(element, attribute, None)
+            if isinstance(value, str) and "&" in value:
+                changed.append((element, attribute, value))
+                setattr(element, attribute, value.replace("&", "&amp;"))
+    return changed
+
+
+def _restore(changed: list[tuple[object, str, str]]) -> None:
+    """Undo _escape_ampersands, so the metadata inference reads the page as parsed."""
+    for element, attribute, value in changed:
+        setattr(element, attribute, value)
 
 
 INFERABLE = frozenset({"title", "published", "author", "publisher"})

@@ -1,9 +1,10 @@
-"""Markup remnants in text: tags, character entities and invisible characters."""
+"""Markup remnants in text: tags, comments, character entities and invisible characters."""
 
 from __future__ import annotations
 
 import html
 import re
+from html.entities import html5
 
 # Known HTML element names (and Word's namespaced `<o:p>`, `<st1:chsdate>`), so that
 # `x<y 与 y>z` in prose is not taken for a tag.
@@ -15,7 +16,16 @@ _NAMES = (
     r"tt|u|ul|video|[a-z]+\d*:[a-z]+"
 )
 _TAG = re.compile(rf"</?(?:{_NAMES})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+# CMS markers such as `<!--正文开始-->`, and IE's conditional comments.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Only entities closed by a semicolon: html.unescape also reads HTML4's legacy names
+# without one, which turns a URL's `&regionId=…&timestamp=` into `®ionId=…×tamp=`.
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# The semicolon-less forms scrapers really leave (`&nbsp&nbsp今年以来`), taken only where
+# no letter, digit or `=` follows: `&nbsp=1` or `&ampm=` could be a URL parameter.
+_BARE_ENTITY = re.compile(r"&(?P<name>nbsp|ensp|emsp|amp|quot|lt|gt)(?![A-Za-z0-9_=;])")
+# A page escaped twice gives `&amp;nbsp;` and `&amp;lt;p&amp;gt;`; a few rounds undo it.
+_MAX_ROUNDS = 4
 # A closing tag whose `<` was lost, as in seed 002's `?/font>`; `and/or>` is no tag. The `?` before it is left for the mojibake step,
 # which reads it as a lost byte.
 # The slash comes first, and what stands before it is checked behind it: the engine skips
@@ -25,13 +35,40 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def strip_markup(text: str) -> tuple[str, int]:
-    """Remove stray tags, decode entities and drop zero-width characters; return the count."""
-    text, tags = _TAG.subn("", text)
+    """Remove stray tags and comments, decode entities and drop zero-width characters; return the count.
+
+    Decoding can reveal markup (`&lt;p&gt;` is a `<p>` escaped once too often), so tags
+    and entities are taken in rounds until a round finds nothing.
+    """
+    count = len(_INVISIBLE.findall(text))
+    for _ in range(_MAX_ROUNDS):
+        text, found = _strip_round(text)
+        count += found
+        if not found:
+            break
     text, remnants = _LOST_BRACKET.subn("", text)
-    invisible = len(_INVISIBLE.findall(text))
-    entities = len(_ENTITY.findall(text))
-    if entities:
-        text = html.unescape(text)
     text = _INVISIBLE.sub("", text)  # also the ones an entity spelled out, counted once
     text = text.replace("\u00a0", " ")
-    return text, tags + remnants + entities + invisible
+    return text, count + remnants
+
+
+def _strip_round(text: str) -> tuple[str, int]:
+    """One round: comments, tags, then entities; the tags an entity spells out wait for the next."""
+    text, comments = _COMMENT.subn("", text)
+    text, tags = _TAG.subn("", text)
+    decoded = 0
+
+    def decode(match: re.Match[str]) -> str:
+        nonlocal decoded
+        entity = match.group(0)
+        if entity[1] == "#":
+            value = html.unescape(entity)
+        else:  # an unknown `&foo;` is left as written
+            value = html5.get(entity[1:] if entity.endswith(";") else entity[1:] + ";", entity)
+        decoded += value != entity
+        return value
+
+    if "&" in text:
+        text = _ENTITY.sub(decode, text)
+        text = _BARE_ENTITY.sub(decode, text)
+    return text, comments + tags + decoded

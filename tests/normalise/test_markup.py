@@ -38,3 +38,54 @@ def test_remnants_are_removed_and_counted(before: str, after: str, count: int) -
 )
 def test_prose_that_looks_like_markup_is_kept(prose: str) -> None:
     assert strip_markup(prose) == (prose, 0)
+
+
+def test_a_url_in_the_text_keeps_its_ampersands() -> None:
+    # HTML4's legacy entity names need no semicolon: `&reg`, `&times`, `&sect`, `&not`.
+    url = "https://www.hnzwfw.gov.cn/guide?id=1024&regionId=410000&timestamp=1654828800&section=2&notice=1"
+    text, _ = strip_markup(f"前面&nbsp;群众可登录 {url} 查询&para=1&copy")
+    assert text == f"前面 群众可登录 {url} 查询&para=1&copy"
+
+
+def test_a_url_in_an_html_page_keeps_its_ampersands() -> None:
+    from tasks.extract import ExtractOptions, extract_html
+
+    url = "https://www.hnzwfw.gov.cn/guide?id=1024&amp;regionId=410000&amp;timestamp=1654828800"
+    paragraph = "群众可登录 {} 查询办事指南，也可拨打12345热线咨询，工作人员将及时予以答复。"
+    page = f"<html><body><article><p>{paragraph.format(url)}</p></article></body></html>"
+    extracted = extract_html(page, None, ExtractOptions())
+    assert paragraph.format(url.replace("&amp;", "&")) in extracted.text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("&amp;nbsp;&amp;nbsp;会议指出", "  会议指出"),
+        ("&lt;p&gt;会议要求。&lt;/p&gt;&lt;br&gt;", "会议要求。"),
+        ("&amp;lt;p&amp;gt;会议要求。", "会议要求。"),
+        ("AT&amp;amp;T", "AT&T"),
+    ],
+)
+def test_text_escaped_twice_is_decoded_and_the_tags_it_hid_removed(before: str, after: str) -> None:
+    assert strip_markup(before)[0] == after
+
+
+def test_html_comments_are_dropped() -> None:
+    text, count = strip_markup("<!--正文开始-->会议还对下一阶段工作进行了安排。<!--正文结束-->")
+    assert (text, count) == ("会议还对下一阶段工作进行了安排。", 2)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("&nbsp&nbsp今年以来", "  今年以来"),
+        ("首页&gt工作动态", "首页>工作动态"),
+        ("guide?a=1&nbsp=2", "guide?a=1&nbsp=2"),  # a URL parameter named nbsp
+        ("guide?a=1&nbspx=2", "guide?a=1&nbspx=2"),
+        ("&ltp", "&ltp"),
+    ],
+)
+def test_semicolonless_spaces_are_decoded_where_no_url_parameter_can_start(
+    before: str, after: str
+) -> None:
+    assert strip_markup(before)[0] == after
