@@ -37,7 +37,8 @@ class ExtractOptions:
 # <meta> names and properties that declare a field, best first. Chinese government
 # sites use ArticleTitle / PubDate / ContentSource (the 来源) and SiteName.
 DECLARED = {
-    "title": ("articletitle", "og:title", "twitter:title"),
+    "headline": ("articletitle",),
+    "title": ("og:title", "twitter:title"),
     "published": (
         "pubdate", "publishdate", "publish_date", "article:published_time", "dc.date.issued",
         "dc.date", "firstpublishedtime",
@@ -101,6 +102,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
     return Extracted(
         text=text,
         title=_clean(declared.get("title") or page_title),
+        headline=_clean(declared.get("headline")),
         published=_clean(declared.get("published")),
         author=_clean(declared.get("author")),
         publisher=_clean(declared.get("publisher")),
@@ -178,8 +180,15 @@ def inferred_metadata(
         doc.author = None
     with contextlib.suppress(Exception):  # as extract_metadata: JSON-LD parsing has bugs
         doc = tm.extract_meta_json(tree, doc)
+    headline = None
     if "title" in wanted and not doc.title:
-        doc.title = tm.extract_title(tree)
+        # extract_title's first two choices name the headline itself; its later ones are
+        # parts of <title>, which may carry the site's name.
+        h1 = tree.findall(".//h1")
+        headline = (len(h1) == 1 and tm.block_text(h1[0])) or tm.extract_metainfo(
+            tree, tm.TITLE_XPATHS
+        )
+        doc.title = None if headline else tm.extract_title(tree)
     if "author" in wanted and not doc.author and _may_name_author(html):
         doc.author = tm.extract_author(tree)
     if "published" in wanted or "publisher" in wanted:
@@ -199,6 +208,7 @@ def inferred_metadata(
     return Extracted(
         text=text,
         title=_clean(doc.title) if "title" in wanted else None,
+        headline=_clean(headline or None),
         published=_clean(doc.date) if "published" in wanted else None,
         author=_clean(doc.author) if "author" in wanted else None,
         publisher=_clean(doc.sitename) if "publisher" in wanted else None,

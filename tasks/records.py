@@ -111,12 +111,15 @@ class Extracted:
     """
 
     text: str
-    title: str | None = None
+    title: str | None = None  # the page's title (<title>, og:title): may carry the site's name
     published: str | None = None
     author: str | None = None
     publisher: str | None = None
     language: str | None = None
     is_html: bool = True
+    # A title the markup states is the headline (<meta name="ArticleTitle">, the one <h1>):
+    # never cut, as its `——` and `—` are the headline's own punctuation.
+    headline: str | None = None
     infer: Callable[[frozenset[str]], Extracted] | None = field(
         default=None, compare=False, repr=False
     )

@@ -10,8 +10,9 @@ one. A field the text does not state stays empty, never guessed.
 Precedence, field by field: the text; then what the HTML declares for that
 field (`<meta name="ArticleTitle|PubDate|ContentSource|author">`, Open Graph,
 then what trafilatura found). Markup only fills gaps, and is checked like text:
-a `<title>` is cut at its site-name suffix (`…侧记_河南机关党建网`) and must
-still look like a headline; a date the text shows only as page chrome (a crawl
+a declared headline (ArticleTitle, the one `<h1>`) is never cut, a `<title>` loses
+the site's name before or after it (`…侧记_河南机关党建网`), and either must still
+look like a headline; a date the text shows only as page chrome (a crawl
 or render stamp) is not taken from the markup either.
 """
 
@@ -27,6 +28,7 @@ from tasks.normalise.labels import (
     NOBODY,
     REPORTER,
     ROLE_WORDS,
+    UNIT,
     Label,
     date_only,
     find_date,
@@ -42,8 +44,17 @@ _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 # Where a labelled value ends: a closing bracket, a separator, a date.
 _VALUE_END = re.compile(r"[)）】\]|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
 _SENTENCE_END = frozenset("。！？!?”’…")
-# Separators between a page title and the site name after it.
-_TITLE_SUFFIX = re.compile(r"\s*(?:_|\||｜|--|——|-|–|—)\s*")
+# Separators between a page title and the site or section name before or after it. A
+# doubled dash `——` is Chinese headline punctuation, never one of them.
+# Neither is a hyphen inside `2021-2022` or `COVID-19`.
+_TITLE_SEPARATOR = re.compile(
+    r"\s*(?:_|\||｜|--|[-–](?<![A-Za-z0-9][-–])|[-–](?![A-Za-z0-9])|(?<!—)—(?!—))\s*"
+)
+# A site's name: a short name ending as sites' names do (河南机关党建网), or a host name.
+_SITE = re.compile(
+    r"^[\u3400-\u9fff（）()·]{2,12}(?:网|网站|门户|官网|频道|日报|晚报|电视台|人民政府)$"
+    r"|^(?:www\.)?[\w.-]+\.(?:cn|com|net|org)$"
+)
 
 
 def read_metadata(draft: Draft) -> None:
@@ -154,8 +165,12 @@ def _from_markup(draft: Draft) -> None:
 
 def _fill_from(draft: Draft, page: Extracted) -> None:
     """Fill empty fields from one markup reading, with the checks the text's values get."""
+    if draft.title is None and page.headline:
+        headline = _clean(page.headline)
+        draft.title = headline if looks_like_headline(headline) else None
     if draft.title is None and page.title:
-        draft.title = _markup_title(_clean(page.title))
+        sites = {name for name in (draft.publisher, page.publisher) if name}
+        draft.title = _markup_title(_clean(page.title), {_clean(name) for name in sites})
     if draft.published is None and page.published:
         stamp = find_date(page.published)
         chrome_dates = {
@@ -169,12 +184,48 @@ def _fill_from(draft: Draft, page: Extracted) -> None:
         draft.authors.extend(_names(_clean(page.author)))
 
 
-def _markup_title(title: str) -> str | None:
-    """A `<title>` or meta title without its site-name suffix, if what is left reads as a headline."""
-    head = _TITLE_SUFFIX.split(title, maxsplit=1)[0] if _TITLE_SUFFIX.search(title) else title
-    if looks_like_headline(head):
-        return head
-    return None
+def _markup_title(title: str, sites: set[str]) -> str | None:
+    """A `<title>` without the site's or section's name around it, if what is left reads as a headline.
+
+    `…侧记_河南机关党建网` loses its suffix, `河南省卫健委 | 2022年…会议召开` its prefix. An end
+    part goes when it names a site the page names elsewhere (`sites`: its publisher) or
+    looks like one (`_SITE`, `UNIT`), or is no headline itself while another part is (a
+    section such as `工作动态`). A dash between two headline-like parts stays:
+    `郑州至济南高铁—濮阳段今日开通` is one headline. A title that is only the site's name
+    (`河南机关党建网`) is none.
+    """
+    cuts = [(0, 0), *((m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title))]
+    cuts.append((len(title), len(title)))
+    parts = [title[cuts[i][1] : cuts[i + 1][0]] for i in range(len(cuts) - 1)]
+    first, last = 0, len(parts) - 1  # the parts kept, inclusive
+    while first < last:
+        if _beside_headline(parts, last, first, last, sites):
+            last -= 1
+        elif _beside_headline(parts, first, first, last, sites):
+            first += 1
+        else:
+            break
+    head = title[cuts[first][1] : cuts[last + 1][0]]
+    return head if looks_like_headline(head) and not _names_site(head, sites) else None
+
+
+def _names_site(part: str, sites: set[str]) -> bool:
+    """Whether a page title, or a part of one, is the name of the site."""
+    return bool(_SITE.match(part)) or any(part in site or site in part for site in sites)
+
+
+def _beside_headline(parts: list[str], end: int, first: int, last: int, sites: set[str]) -> bool:
+    """Whether the part at one end of the kept parts (first…last) is a site or section name.
+
+    It is when it names a site and is no longer than the rest (a headline is the longer
+    side), or when it is no headline itself and another kept part is.
+    """
+    part = parts[end]
+    rest = [p for i, p in enumerate(parts[first : last + 1], first) if i != end]
+    names_site = _names_site(part, sites) or UNIT.match(part)
+    if names_site and len(part) <= sum(map(len, rest)):
+        return True
+    return not looks_like_headline(part) and any(looks_like_headline(p) for p in rest)
 
 
 def _clean(value: str) -> str:

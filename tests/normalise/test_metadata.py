@@ -119,6 +119,49 @@ def test_a_markup_title_loses_its_site_name_suffix() -> None:
     assert got.title == "关于做好冬季道路交通安全工作的通知"
 
 
+HEADLINE = "踔厉奋发谱新篇——省人防指挥信息保障中心荣获省直“五一劳动奖状”侧记"
+
+
+def test_a_headline_the_markup_declares_is_never_cut() -> None:
+    assert article(BODY, headline=HEADLINE, title=f"{HEADLINE}_河南机关党建网").title == HEADLINE
+    assert (
+        article(BODY, headline="郑州至济南高铁—濮阳段今日开通").title
+        == "郑州至济南高铁—濮阳段今日开通"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page_title", "publisher", "title"),
+    [
+        (f"{HEADLINE}_河南机关党建网", None, HEADLINE),  # `——` is the headline's own
+        (HEADLINE, None, HEADLINE),
+        ("郑州至济南高铁—濮阳段今日开通", None, "郑州至济南高铁—濮阳段今日开通"),
+        ("河南省卫健委 | 2022年全省卫生健康工作会议召开", None, "2022年全省卫生健康工作会议召开"),
+        (f"大河网 - {TITLE}", "大河网", TITLE),  # the site's name before the headline
+        (f"{TITLE}_工作动态_某某市人民政府", None, TITLE),
+        ("2021-2022学年第一学期校历安排的通知", None, "2021-2022学年第一学期校历安排的通知"),
+    ],
+)
+def test_a_page_title_loses_only_the_site_name_on_either_side(
+    page_title: str, publisher: str | None, title: str
+) -> None:
+    markup = {"title": page_title} | ({"publisher": publisher} if publisher else {})
+    assert article(BODY, **markup).title == title
+
+
+def test_the_one_h1_is_the_headline_and_is_never_cut() -> None:
+    html = (
+        "<html><head><title>河南机关党建网</title></head>"
+        f"<body><h1>{HEADLINE}</h1>"
+        f"<p>{BODY}</p></body></html>"
+    )
+    got = page_article(
+        html.encode(), media_type="text/html", declared_charset="utf-8", url=None,
+        options=ExtractOptions(),
+    )  # fmt: skip
+    assert got.title == HEADLINE
+
+
 @pytest.mark.parametrize("site_title", ["新闻中心--人民网", "河南人防", "首页 > 新闻中心"])
 def test_a_site_or_section_name_is_no_title(site_title: str) -> None:
     assert article(BODY, title=site_title).title is None
@@ -250,4 +293,6 @@ def test_markup_inference_matches_trafilaturas_own_reading(template: str, url: s
     for wanted in [INFERABLE, *(frozenset({name}) for name in INFERABLE)]:
         got = inferred_metadata(load_html(html), html, url, BODY, wanted)
         for name, value in expected.items():
-            assert getattr(got, name) == (value if name in wanted else None), (name, wanted)
+            # a title that is the headline (the one <h1>) comes apart from the page's <title>
+            found = (got.headline or got.title) if name == "title" else getattr(got, name)
+            assert found == (value if name in wanted else None), (name, wanted)
