@@ -42,9 +42,15 @@ class Label(StrEnum):
 
 
 _LABEL_WORDS: dict[Label, tuple[str, ...]] = {
-    Label.SOURCE: ("稿件来源", "文章来源", "信息来源", "新闻来源", "来源"),
+    # A label never follows a Han character (`图片来源：` names a photo's source, not the
+    # article's), so the words that put one in front of 来源 or 时间 are listed whole.
+    Label.SOURCE: (
+        "稿件来源", "文章来源", "信息来源", "新闻来源", "本文来源", "来源", "稿源",
+        "发布机构", "发布单位", "发布者", "发布人",
+    ),
     Label.PUBLISHED: (
-        "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "时间", "日期",
+        "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "生成日期",
+        "更新时间", "更新日期", "时间", "日期",
     ),
     Label.AUTHOR: ("执笔", "作者", "撰稿", "撰文", "记者", "通讯员", "文"),
     Label.EDITOR: (

@@ -78,7 +78,7 @@ def _read_line(draft: Draft, line: str) -> None:
             _take_date(draft, item.value)
     for item in items:
         if item.label is Label.SOURCE:
-            draft.publisher = draft.publisher or _value(item.value) or None
+            draft.publisher = draft.publisher or _publisher(_value(item.value))
             _take_date(draft, item.value)  # `来源：旗帜网2021年10月21日16:45`
         elif item.label is Label.AUTHOR:
             draft.authors.extend(_names(_value(item.value)))
@@ -107,6 +107,11 @@ def _value(raw: str) -> str:
     value = raw[: end.start()] if end else raw
     value = re.split(r"\s+(?=\S+[:：])", value.strip())[0]
     return value.strip(" ：:，,。；;（）()【】[]《》")
+
+
+def _publisher(value: str) -> str | None:
+    """A source's name; `发布者：admin` and `来源：本站` name no one."""
+    return value if value and value not in NOBODY else None
 
 
 def _names(value: str) -> list[str]:

@@ -44,6 +44,33 @@ def test_publication_dates_are_read_in_their_usual_forms(stated: str, iso: str) 
     assert article(f"{TITLE}\n{stated}\n{BODY}").published == iso
 
 
+@pytest.mark.parametrize(
+    ("line", "publisher", "published"),
+    [
+        ("本文来源：河南日报 2022年07月20日 16:45", "河南日报", "2022-07-20T16:45"),
+        ("稿源：河南日报　　发布时间：2022-07-20", "河南日报", "2022-07-20"),
+        ("发布者：河南日报　发布时间：2022-07-20 16:45", "河南日报", "2022-07-20T16:45"),
+        ("发布者：admin　发布时间：2022-07-20", None, "2022-07-20"),
+        # PowerEasy CMS's line: the date's label follows other labels' values
+        (
+            "文章来源：河南日报　作者：佚名　点击数：328　更新时间：2022-7-20",
+            "河南日报",
+            "2022-07-20",
+        ),
+    ],
+)
+def test_source_lines_in_other_cms_wordings_give_publisher_and_date(
+    line: str, publisher: str | None, published: str
+) -> None:
+    got = article(f"{TITLE}\n{line}\n{BODY}")
+    assert (got.title, got.publisher, got.published) == (TITLE, publisher, published)
+    assert line not in got.text
+
+
+def test_a_photo_source_is_no_publisher() -> None:
+    assert article(f"{TITLE}\n{BODY}\n图片来源：新华社").publisher is None
+
+
 def test_source_line_gives_the_publisher_without_the_date_glued_to_it() -> None:
     got = article(f"{TITLE}\n來源:旗幟網2021年10月21日16:45\n{BODY}")
     assert (got.title, got.publisher) == (TITLE, "旗帜网")
