@@ -130,10 +130,31 @@ def looks_like_name(text: str) -> bool:
     return 2 <= len(text) <= 4 and (text[0] in SURNAMES or text[:2] in SURNAMES)
 
 
+# Arabic digits, half- or full-width (`２０２２年７月２０日`: `\d` takes both, int() reads both).
 DATE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?P<y>(?:19|20|１９|２０)\d{2})\s*[-/.年－／．]\s*(?P<m>\d{1,2})\s*[-/.月－／．]\s*"
+    r"(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
+# Chinese numerals, as official documents date themselves: `二〇二二年七月二十日`.
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_ZERO = "〇○零Ｏ"
+CN_DATE = re.compile(
+    rf"(?P<y>[一二][{_CN_ZERO}九][{_CN_ZERO}{_CN_DIGITS}]{{2}})\s*年\s*"
+    rf"(?P<m>十[一二]?|[{_CN_DIGITS[1:]}])\s*月\s*"
+    rf"(?P<d>三十一?|[二]?十[{_CN_DIGITS[1:]}]?|[{_CN_DIGITS[1:]}])\s*日"
+)
+
+
+def _number(written: str) -> int:
+    """An Arabic (any width) or Chinese-numeral number: `2022`, `２０`, `二〇二二`, `二十一`."""
+    if written.isdigit():
+        return int(written)
+    digits = {ch: i for i, ch in enumerate(_CN_DIGITS)} | dict.fromkeys(_CN_ZERO, 0)
+    if "十" in written:  # a month or day: 十, 十二, 二十, 三十一
+        tens, _, ones = written.partition("十")
+        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+    return int("".join(str(digits[ch]) for ch in written))
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +182,8 @@ def labelled(line: str) -> list[Labelled]:
 
 def find_date(text: str) -> tuple[str, re.Match[str]] | None:
     """The first plausible date (and time) in `text` as ISO 8601, with its match."""
-    for match in DATE.finditer(text):
+    matches = sorted([*DATE.finditer(text), *CN_DATE.finditer(text)], key=lambda m: m.start())
+    for match in matches:
         iso = iso_date(match)
         if iso:
             return iso, match
@@ -170,11 +192,11 @@ def find_date(text: str) -> tuple[str, re.Match[str]] | None:
 
 def iso_date(match: re.Match[str]) -> str | None:
     """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date."""
-    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    year, month, day = _number(match["y"]), _number(match["m"]), _number(match["d"])
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     iso = f"{year:04d}-{month:02d}-{day:02d}"
-    if match["H"] is None:
+    if match.groupdict().get("H") is None:
         return iso
     hour, minute = int(match["H"]), int(match["M"])
     if hour > 23 or minute > 59:

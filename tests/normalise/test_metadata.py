@@ -71,6 +71,26 @@ def test_a_photo_source_is_no_publisher() -> None:
     assert article(f"{TITLE}\n{BODY}\n图片来源：新华社").publisher is None
 
 
+@pytest.mark.parametrize(
+    ("stated", "iso"),
+    [
+        ("发布日期：２０２２年７月２０日", "2022-07-20"),
+        ("发布时间：２０２２－０７－２０　１６：４５", "2022-07-20T16:45"),
+        ("来源：河南省人民防空办公室\n二〇二二年七月二十日", "2022-07-20"),
+        ("来源：河南省人民防空办公室\n二○二一年十二月三十一日", "2021-12-31"),
+    ],
+)
+def test_dates_in_fullwidth_digits_or_chinese_numerals_are_read(stated: str, iso: str) -> None:
+    got = article(f"{TITLE}\n{stated}\n{BODY}")
+    assert got.published == iso
+    assert got.text == BODY  # a date line under the source line leaves the text too
+
+
+def test_a_chinese_numeral_date_closing_a_document_is_not_its_publication_date() -> None:
+    # as for `2022年7月20日` there: the date a document was signed, not when it was published
+    assert article(f"{TITLE}\n{BODY}\n河南省人民防空办公室\n二〇二二年七月二十日").published is None
+
+
 def test_source_line_gives_the_publisher_without_the_date_glued_to_it() -> None:
     got = article(f"{TITLE}\n來源:旗幟網2021年10月21日16:45\n{BODY}")
     assert (got.title, got.publisher) == (TITLE, "旗帜网")
