@@ -125,9 +125,19 @@ SURNAMES = frozenset(
 ) | {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙"}
 
 
+# How the names of publications and organisations end: `（郑州晚报）`, `（周口网）` and
+# `（许昌市委）` credit a paper or a unit, not a writer, though 郑, 周 and 许 are surnames.
+# Characters common in given names (志, 院, 会) are left out.
+ORGANISATION = re.compile(r"(?:报|网|社|台|刊|杂志|中心|频道|政府|集团|公司|局|厅|委|办)$")
+
+
 def looks_like_name(text: str) -> bool:
     """Whether a 2–4 character Han string reads as a person's name (a known surname first)."""
-    return 2 <= len(text) <= 4 and (text[0] in SURNAMES or text[:2] in SURNAMES)
+    return (
+        2 <= len(text) <= 4
+        and (text[0] in SURNAMES or text[:2] in SURNAMES)
+        and not ORGANISATION.search(text)
+    )
 
 
 # Arabic digits, half- or full-width (`２０２２年７月２０日`: `\d` takes both, int() reads both).

@@ -41,8 +41,9 @@ from tasks.normalise.whitespace import tidy_lines
 from tasks.records import Extracted
 
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
-# Where a labelled value ends: a closing bracket, a separator, a date.
-_VALUE_END = re.compile(r"[)）】\]|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
+# Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
+# a separator, a date.
+_VALUE_END = re.compile(r"[)）】\]【\[|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
 _SENTENCE_END = frozenset("。！？!?”’…")
 # Separators between a page title and the site or section name before or after it. A
 # doubled dash `——` is Chinese headline punctuation, never one of them.

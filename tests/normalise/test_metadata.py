@@ -126,6 +126,17 @@ def test_other_brackets_at_the_end_are_text(ending: str) -> None:
     assert got.authors == ()
 
 
+@pytest.mark.parametrize("paper", ["（郑州晚报）", "（周口日报）", "（许昌网）", "（焦作市委）"])
+def test_a_paper_or_unit_credited_in_brackets_is_no_author(paper: str) -> None:
+    assert article(f"{BODY}{paper}").authors == ()
+    assert article(f"{TITLE}\n来源：河南人防\n{BODY}\n{paper}").authors == ()
+
+
+def test_a_font_size_widget_is_not_part_of_the_publisher() -> None:
+    got = article(f"{TITLE}\n来源：河南日报【字号：大 中 小】发布时间：2022-07-20\n{BODY}")
+    assert (got.publisher, got.published) == ("河南日报", "2022-07-20")
+
+
 def test_a_reporter_byline_opening_the_lede_names_the_author_and_stays() -> None:
     got = article(f"本报讯（记者 王小明 通讯员 赵六）{BODY}")
     assert got.authors == ("王小明", "赵六")
