@@ -140,7 +140,8 @@ NOT_LETTER = re.compile(r"[\W_]")
 NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 # A line that ends as a sentence does (closing quotes and brackets aside).
-SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
+SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
+CLOSERS = "”’」』）)"
 HAN = re.compile(r"[\u3400-\u9fff]")
 # A sub-title set under the headline: `——记省人防办优秀共产党员张建国`.
 SUBTITLE = re.compile(r"^(?:——|--|－－)")
@@ -181,7 +182,8 @@ def measure(text: str, repeats: int) -> Line:
     if strong:
         score += 4 + 2 * min(2, strong - 1)
     score += min(2, len(WEAK.findall(text)))
-    if BREADCRUMB.search(text) or _toolbar(text):
+    breadcrumb = BREADCRUMB.search(text) is not None
+    if breadcrumb or (("【" in text or "[" in text) and _toolbar(text)):
         score += 4
     if repeats >= 3:
         score += 4
@@ -198,21 +200,22 @@ def measure(text: str, repeats: int) -> Line:
         score -= 3 + (2 if length >= 100 else 0)
     items = labelled(text)
     labels = frozenset(item.label for item in items)
-    sentence = has_han and length >= SENTENCE_MIN and SENTENCE_END.search(text) is not None
+    sentence = has_han and length >= SENTENCE_MIN and text.rstrip(CLOSERS).endswith(SENTENCE_ENDS)
     return Line(
         text,
         score,
         prose and not labels and not NOTE.search(text),
         labels,
         sentence,
-        topical=(
-            sentence
+        topical=(  # TOPICAL's words are among STRONG's: without one, no regex to run
+            strong > 0
+            and sentence
             and repeats < 2
+            and not breadcrumb
             and TOPICAL.search(text) is not None
             and SITE.search(text) is None
-            and BREADCRUMB.search(text) is None
         ),
-        meta=_meta(items, sentence),
+        meta=bool(items) and _meta(items, sentence),
     )
 
 

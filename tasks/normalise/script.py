@@ -206,19 +206,23 @@ def in_simplified(text: str) -> str:
 
 def _settle_zhu(original: str, converted: str) -> str:
     """Each 著 of `original` as 著 or 着 by its neighbours in `converted` (see _ZHU_AFTER)."""
-    out = list(converted)
+    pieces, last = [], 0
     at = original.find("著")
     while at >= 0:
         before = converted[at - 1] if at else ""
         after = converted[at + 1 : at + 3]
+        chosen = converted[at]
         if before in _ZHU_AFTER:
-            out[at] = "著"
+            chosen = "著"
         elif after[:1] in _ZHUO_BEFORE:
-            out[at] = "着"
+            chosen = "着"
         elif after[:1] in _ZHU_BEFORE or (after[:1] == "有" and after[1:] not in _NOT_ZHU_YOU):
-            out[at] = "著"
+            chosen = "著"
+        if chosen != converted[at]:  # rebuilt from slices: most of tw2s's choices stand
+            pieces += [converted[last:at], chosen]
+            last = at + 1
         at = original.find("著", at + 1)
-    return "".join(out)
+    return "".join([*pieces, converted[last:]]) if pieces else converted
 
 
 def convert_script(draft: Draft) -> None:
