@@ -7,7 +7,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 # Bump when a change to extraction or normalisation can change output for the same
 # input bytes: `reprocess` then lands new versions where the output differs.
-NORMALISER_REVISION = 2  # 2: mojibake, pinyin, punctuation, boilerplate, text metadata
+NORMALISER_REVISION = (
+    3  # 3: UTF-8 read as GBK, 著 in context, titles, labels, boilerplate sentences
+)
 
 
 @cache

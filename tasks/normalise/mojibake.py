@@ -29,6 +29,7 @@ from functools import cache, lru_cache
 
 from tasks.charset import common_han
 from tasks.normalise.draft import Draft
+from tasks.normalise.misread import repair_misread
 from tasks.normalise.plausibility import (
     LOG_BACKOFF,
     QUOTE_PENALTY,
@@ -81,16 +82,24 @@ class Repair:
 
 
 def repair_mojibake(draft: Draft) -> None:
-    """Repair byte-shift mojibake paragraph by paragraph; flag what was repaired and what is doubtful."""
-    repaired = suspected = 0
+    """Repair mojibake paragraph by paragraph; flag what was repaired and what is doubtful.
+
+    A paragraph is first tried as UTF-8 read as GBK (`misread.py`), then for byte shifts.
+    """
+    repaired = misread = suspected = 0
     lines = draft.text.split("\n")
     for i, line in enumerate(lines):
         if _worth_a_look(line):
+            lines[i], fixed = repair_misread(line)
+            if fixed:
+                misread += fixed
+                continue
             lines[i], fixed, doubtful = repair_line(line)
             repaired += fixed
             suspected += doubtful
     draft.text = "\n".join(lines)
     draft.flag("mojibake_repaired", repaired)
+    draft.flag("misread_repaired", misread)
     draft.flag("mojibake_suspected", suspected)
 
 

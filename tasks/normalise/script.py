@@ -116,11 +116,21 @@ def _variants() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 @cache
-def _traditional_only() -> frozenset[str]:
+def traditional_only() -> frozenset[str]:
     """The characters script_table marks Traditional-only."""
+    return _marked(_TRADITIONAL)
+
+
+@cache
+def simplified_only() -> frozenset[str]:
+    """The characters script_table marks Simplified-only."""
+    return _marked(_SIMPLIFIED)
+
+
+def _marked(mark: int) -> frozenset[str]:
     import numpy as np
 
-    return frozenset(map(chr, np.flatnonzero(script_table() & _TRADITIONAL).tolist()))
+    return frozenset(map(chr, np.flatnonzero(script_table() & mark).tolist()))
 
 
 @cache
@@ -198,7 +208,7 @@ def to_simplified(text: str) -> str:
 
 def in_simplified(text: str) -> str:
     """Simplified text with a few Traditional words: only the clauses that hold them converted."""
-    traditional = _traditional_only()
+    traditional = traditional_only()
     return _CLAUSE.sub(
         lambda m: m[0] if traditional.isdisjoint(m[0]) else to_simplified(m[0]), text
     )
