@@ -14,7 +14,7 @@ NORMALISER_REVISION = (
 
 @cache
 def pipeline_version() -> str:
-    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n2.t2.3.1."""
+    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n3.t2.3.1."""
     try:
         package = version("zh-corpus")
     except PackageNotFoundError:
