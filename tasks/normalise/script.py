@@ -44,15 +44,18 @@ _TRADITIONAL, _SIMPLIFIED = 1, 2
 _SIMPLIFIED_TOO = frozenset("昇")
 
 # 著 is zhù (显著, 著作, 土著, 著有) and, as Taiwan writes it and tw2s reads it, also zhe and
-# zhuó/zháo (随著, 著手), which Simplified writes 着. Settled by its neighbours, in this order:
-# after these it is the zhù of a work or of distinction (显著, 专著, 卓著, 原著, 编著 …);
+# zhuó/zháo (随著, 著手), which Simplified writes 着. Settled by its neighbours, first rule
+# that applies: after these it is the zhù of a work or of distinction (显著, 专著, 卓著 …);
 _ZHU_AFTER = frozenset("显土专卓原编论译遗巨合拙昭")
-# before these it is zhuó/zháo (着手, 着陆, 着急, 着重 …);
+# before these it is zhuó/zháo (着手, 着陆, 着急, 着重 …), even after 新 or 名 (重新着手);
 _ZHUO_BEFORE = frozenset("手陆想急眼重力实凉迷火落装色墨意笔衣")
-# before these it is zhù again (著作, 著名, 著称 …), and so before 有 (他著有) unless 有 starts
-# a word of its own (带著有关文件);
+# after 新 大 名 and before a pause or these, a work again (一部新著，作者的大著出版);
+_WORK_AFTER = frozenset("新大名")
+_WORK_BEFORE = frozenset("，。、；：！？”）出问的中与和")
+# before these it is zhù (著作, 著名, 著称 …), and so before 有 when a work follows
+# (他著有多部专著, 著有《…》), not in 过着有尊严, 带着有关材料;
 _ZHU_BEFORE = frozenset("作名称述录书者")
-_NOT_ZHU_YOU = frozenset("关点些效利所")
+_WORKS_AFTER_YOU = frozenset("《多专论诗小数")
 # and anywhere else tw2s's own choice stands.
 
 # A clause: what lies between punctuation and spaces, the unit a Simplified page's
@@ -221,12 +224,16 @@ def _settle_zhu(original: str, converted: str) -> str:
     while at >= 0:
         before = converted[at - 1] if at else ""
         after = converted[at + 1 : at + 3]
-        chosen = converted[at]
+        chosen, next_char, then = converted[at], after[:1], after[1:]
         if before in _ZHU_AFTER:
             chosen = "著"
-        elif after[:1] in _ZHUO_BEFORE:
+        elif next_char in _ZHUO_BEFORE:
             chosen = "着"
-        elif after[:1] in _ZHU_BEFORE or (after[:1] == "有" and after[1:] not in _NOT_ZHU_YOU):
+        elif before in _WORK_AFTER and (not next_char or next_char in _WORK_BEFORE):
+            chosen = "著"
+        elif next_char in _ZHU_BEFORE or (
+            next_char == "有" and (then in _WORKS_AFTER_YOU or then.isdigit())
+        ):
             chosen = "著"
         if chosen != converted[at]:  # rebuilt from slices: most of tw2s's choices stand
             pieces += [converted[last:at], chosen]
