@@ -229,10 +229,10 @@ def _settle_zhu(original: str, converted: str) -> str:
             chosen = "著"
         elif next_char in _ZHUO_BEFORE:
             chosen = "着"
-        elif before in _WORK_AFTER and (not next_char or next_char in _WORK_BEFORE):
-            chosen = "著"
-        elif next_char in _ZHU_BEFORE or (
-            next_char == "有" and (then in _WORKS_AFTER_YOU or then.isdigit())
+        elif (
+            (before in _WORK_AFTER and (not next_char or next_char in _WORK_BEFORE))
+            or next_char in _ZHU_BEFORE
+            or (next_char == "有" and (then in _WORKS_AFTER_YOU or then.isdigit()))
         ):
             chosen = "著"
         if chosen != converted[at]:  # rebuilt from slices: most of tw2s's choices stand
