@@ -127,6 +127,10 @@ def recorded_run(
         yield lander
         _refresh(warehouse, lock_timeout)
         status = "completed"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        message = "stopped by Ctrl-C (SIGINT); the next run fetches what this one did not land"
+        raise
     except BaseException as exc:
         message = f"{type(exc).__name__}: {exc}"
         raise

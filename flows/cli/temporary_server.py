@@ -7,7 +7,8 @@ needs an API. Doing it here instead saves seconds on every `ingest run`:
 - Prefect's class lives in the module that builds the whole server app, so importing it cost
   the command's own process 2.6 s of CPU before the subprocess, which imports the same, began;
 - started first, the server boots on one core while this process imports the flow on the other;
-- the server is stopped when the command has printed its result, not at interpreter exit.
+- the server is stopped when the command has printed its result, not at interpreter exit;
+- Ctrl-C reaches the command, not the server, and the server dies with the command (below).
 """
 
 from __future__ import annotations
@@ -39,6 +40,23 @@ EPHEMERAL = {
 }
 STARTUP_FAILURE = 3  # uvicorn's exit code when it cannot bind, or the app cannot start
 STOP_TIMEOUT_S = 10.0
+# The server runs in a session of its own, so a terminal's Ctrl-C reaches the command, which
+# stops the server once it has recorded the interruption; before, Ctrl-C killed the server
+# too, and the run then retried every API call against it for minutes. In exchange it must
+# die with the command however that ends (kill -9 included): this starts uvicorn after asking
+# Linux to send it SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG; elsewhere a no-op).
+_WITH_PARENT = """
+import ctypes, os, runpy, signal, sys
+parent = int(sys.argv.pop(1))
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:
+    sys.exit(0)
+sys.argv[0] = "uvicorn"
+runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+"""
 
 
 class ServerFailed(RuntimeError):
@@ -140,8 +158,9 @@ class TemporaryServer:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "uvicorn",
+                "-c",
+                _WITH_PARENT,
+                str(os.getpid()),
                 "--app-dir",
                 str(_prefect_parent()),
                 "--factory",
@@ -159,6 +178,7 @@ class TemporaryServer:
             stdin=subprocess.DEVNULL,
             stdout=self._output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 

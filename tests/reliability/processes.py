@@ -45,7 +45,9 @@ conn.close()
 class Ingest:
     """An `ingest …` subprocess whose combined output is read line by line as it comes."""
 
-    def __init__(self, *args: str, cwd: Path, env: dict[str, str] | None = None):
+    def __init__(
+        self, *args: str, cwd: Path, env: dict[str, str] | None = None, terminal: bool = False
+    ):
         self.args = args
         self.proc = subprocess.Popen(
             [INGEST, *args],
@@ -55,6 +57,8 @@ class Ingest:
             stderr=subprocess.STDOUT,
             text=True,
             bufsize=1,
+            # A process group of its own, as a shell gives a command: Ctrl-C goes to all of it.
+            start_new_session=terminal,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -104,6 +108,10 @@ class Ingest:
                 found += [int(p) for p in (task / "children").read_text().split()]
         return found
 
+    def ctrl_c(self) -> None:
+        """What a terminal's Ctrl-C does: SIGINT to the command's process group (started by us)."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+
     def kill(self) -> None:
         """SIGKILL the process (by its PID) and reap it."""
         if self.proc.poll() is None:
@@ -113,9 +121,11 @@ class Ingest:
 
 
 @contextmanager
-def ingest(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Iterator[Ingest]:
+def ingest(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, terminal: bool = False
+) -> Iterator[Ingest]:
     """Start `ingest …`; whatever happens in the block, the process is gone after it."""
-    run = Ingest(*args, cwd=cwd, env=env)
+    run = Ingest(*args, cwd=cwd, env=env, terminal=terminal)
     try:
         yield run
     finally:
