@@ -113,7 +113,23 @@ def warehouse_file(warehouse: str | Path | None, env: Mapping[str, str]) -> Path
     path = Path(warehouse or env.get("INGEST_WAREHOUSE") or DEFAULT_WAREHOUSE)
     if path.is_dir():
         raise ConfigError([directory_given(path)])
+    if path.is_file() and not _duckdb_header(path):
+        raise ConfigError(
+            [
+                f"the warehouse {path} is not a DuckDB file; name the warehouse's file, "
+                f"e.g. {DEFAULT_WAREHOUSE}, or a path where a new one may be made."
+            ]
+        )
     return path
+
+
+def _duckdb_header(path: Path) -> bool:
+    """Whether the file starts as a DuckDB database does (a checksum, then `DUCK`)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return True  # unreadable here: let DuckDB say why
 
 
 def directory_given(path: Path) -> str:

@@ -253,6 +253,28 @@ def test_bad_sql_is_one_sentence(landed: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_odd_arguments_get_a_sentence_not_a_traceback(landed: Path, tmp_path: Path) -> None:
+    for args, said in (
+        (("status", "--limit", "-1"), "argument --limit: must be at least 1, got -1"),
+        (("status", "--limit", "0"), "argument --limit: must be at least 1, got 0"),
+        (("dupes", "--limit", "-1"), "argument --limit: must be at least 1, got -1"),
+        (("search", "党建", "--limit", "0"), "argument --limit: must be at least 1, got 0"),
+    ):
+        result = run_cli(*args, cwd=landed)
+        assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
+    for sql in ("", "-- just a comment"):
+        result = run_cli("query", sql, cwd=landed)
+        assert result.returncode == 0 and "0 row(s)" in result.stdout, (sql, result.stderr)
+    not_a_warehouse = tmp_path / "notes.txt"
+    not_a_warehouse.write_text("not a database", encoding="utf-8")
+    for args in (("query", "select 1"), ("status",), ("run",)):
+        result = run_cli(*args, "--warehouse", str(not_a_warehouse), cwd=landed)
+        message = " ".join(result.stderr.split())
+        assert result.returncode == 2 and "Traceback" not in message, (args, message)
+        assert "not a DuckDB file" in message or "not a valid DuckDB database" in message, message
+    assert not_a_warehouse.read_text(encoding="utf-8") == "not a database"
+
+
 def test_unknown_source_name_is_refused(samples_copy: Path) -> None:
     result = run_cli("run", "--source", "nosuch", cwd=samples_copy)
     assert result.returncode == 2 and "no source named 'nosuch'" in result.stderr

@@ -111,14 +111,30 @@ def test_export_where_filters_and_mistakes_are_one_sentence(
     export(root, "--format", "parquet", "--out", str(out), "--where", "text like '%学校%'")
     assert [r[0] for r in parquet_rows(out / "articles.parquet")] == ["docs:school.txt"]
     warehouse = str(root / "warehouse.duckdb")
+    fresh = root / "fresh"
     for args, message in (
-        (["--format", "parquet", "--out", str(out)], "already exists; pass --overwrite"),
+        (["--format", "parquet", "--out", str(out)], "already holds an export"),
+        (["--format", "jsonl", "--out", str(out)], "already holds an export"),  # another format
         (["--format", "jsonl", "--out", str(out), "--as-of", "last week"], "not a date or time"),
-        (["--format", "jsonl", "--out", str(out), "--where", "nope = 1"], "nope"),
+        (["--format", "jsonl", "--out", str(fresh), "--where", "nope = 1"], "nope"),
+        (["--format", "jsonl", "--out", str(out / "articles.parquet")], "is a file"),
     ):
         result = run_cli("export", *args, "--warehouse", warehouse)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
     assert not (out / "articles.jsonl").exists() and not (out / ".articles.jsonl.partial").exists()
+    assert not fresh.exists(), "a failed export leaves no directory behind"
     export(root, "--format", "parquet", "--out", str(out), "--overwrite")
     assert len(parquet_rows(out / "articles.parquet")) == 3
+
+
+def test_an_export_replaced_in_the_other_format_leaves_no_orphan(
+    history: tuple[Path, datetime],
+) -> None:
+    root, _ = history
+    out = root / "x"
+    export(root, "--format", "jsonl", "--out", str(out))
+    export(root, "--format", "parquet", "--out", str(out), "--overwrite")
+    assert sorted(p.name for p in out.iterdir()) == ["articles.parquet", "manifest.json"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["file"] == "articles.parquet" and manifest["rows"] == 3

@@ -106,3 +106,15 @@ def test_a_warehouse_from_before_fetch_state_gets_it_from_its_log(tmp_path: Path
     assert known(path) == before
     assert before.etag == '"e3"' and before.version == 2
     assert all(f.ok for f in check_warehouse(path))
+
+
+def test_document_status_forgets_a_failure_once_the_page_answers_again(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    land(path, RUN, [fetched(OLD, 0, etag='"e1"')])
+    land(path, RUN, [failed(10)], {PAGE.document_id: known(path)})
+    status = "select last_outcome, last_reason, last_message from document_status"
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql(status).fetchall() == [("failed", "http_503", "the server said 503")]
+    land(path, RUN, [not_modified(20, '"e1"')], {PAGE.document_id: known(path)})
+    with duckdb.connect(str(path), read_only=True) as conn:
+        assert conn.sql(status).fetchall() == [("not_modified", None, None)]

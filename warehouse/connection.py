@@ -160,7 +160,11 @@ def open_connection(
             break
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
-                raise
+                said = str(exc).strip().splitlines()[0].rstrip(".!")
+                raise WarehouseMissing(
+                    f"cannot open {path} as the warehouse: {said}. Pass --warehouse PATH with "
+                    "the warehouse's DuckDB file (default data/warehouse.duckdb)."
+                ) from None
             holder = lock_holder(exc)
             now = time.monotonic()
             if now + wait > policy.deadline:

@@ -40,6 +40,17 @@ class Exported:
     as_of: datetime | None
 
 
+def _earlier_export(out_dir: Path) -> str | None:
+    """The file of an export already in out_dir (by its manifest, or by name), if any."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"--out {out_dir} is a file; name a directory to write the export into")
+    try:
+        return str(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["file"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return next((name for name, _ in FORMATS.values() if (out_dir / name).exists()), None)
+
+
 def export(
     path: Path,
     out_dir: Path,
@@ -68,8 +79,13 @@ def export(
             )
         except ValueError as exc:
             raise ExportError(str(exc)) from None
-        if target.exists() and not overwrite:
-            raise ExportError(f"{target} already exists; pass --overwrite or choose another --out")
+        earlier = _earlier_export(out_dir)
+        if earlier is not None and not overwrite:
+            raise ExportError(
+                f"{out_dir} already holds an export ({earlier}); pass --overwrite to replace it "
+                "or choose another --out"
+            )
+        created = not out_dir.exists()
         out_dir.mkdir(parents=True, exist_ok=True)
         source = f"articles_as_of(TIMESTAMPTZ '{moment.isoformat()}')" if moment else "articles"
         select = f"SELECT * FROM {source} WHERE ({where or 'true'}\n) ORDER BY document_id"
@@ -85,8 +101,12 @@ def export(
             columns = [d[0] for d in conn.execute(f"{select} LIMIT 0").description]
         except duckdb.Error as exc:
             partial.unlink(missing_ok=True)
+            if created:
+                out_dir.rmdir()  # a failed export leaves nothing behind
             blame = f" (--where {where!r})" if where else ""
             raise ExportError(f"the export failed{blame}: {str(exc).strip()}") from None
+    if earlier is not None and earlier != name:
+        (out_dir / earlier).unlink(missing_ok=True)  # an export in the other format, replaced
     os.replace(partial, target)
     manifest = out_dir / MANIFEST
     manifest.write_text(

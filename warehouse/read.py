@@ -125,6 +125,6 @@ def run_query(path: Path, sql: str, policy: LockPolicy | None = None) -> Table:
             result = conn.execute(sql)
         except duckdb.Error as exc:
             raise QueryError(str(exc).strip()) from None
-        if result.description is None:
+        if result is None or result.description is None:  # no statement, or one without rows
             return Table([], [])
         return Table([d[0] for d in result.description], result.fetchall())

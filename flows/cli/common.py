@@ -44,6 +44,17 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (`--limit`), refused with the fix."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def add_warehouse_option(p: argparse.ArgumentParser) -> None:
     """--warehouse PATH, defaulting to $INGEST_WAREHOUSE or data/warehouse.duckdb."""
     p.add_argument(

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
+from flows.cli.common import (
+    CliError,
+    add_warehouse_option,
+    at_least_one,
+    command,
+    console,
+    warehouse_path,
+)
 
 if TYPE_CHECKING:
     from warehouse.dupes import Cluster
@@ -26,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="estimated Jaccard similarity that makes two documents one story, in (0, 1] "
         "(default: story_cluster_settings, 0.5 as shipped; below 0.5 LSH misses more pairs)",
     )
-    p.add_argument("--limit", type=int, default=20, help="show at most this many stories (20)")
+    p.add_argument(
+        "--limit", type=at_least_one, default=20, help="show at most this many stories (20)"
+    )
     p.add_argument("--json", action="store_true", help="print every story as JSON")
     add_warehouse_option(p)
 

@@ -11,6 +11,7 @@ from rich.text import Text
 from flows.cli.common import (
     CliError,
     add_warehouse_option,
+    at_least_one,
     command,
     console,
     err_console,
@@ -25,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the `search` subcommand."""
     p = command(sub, "search", "full-text search over current articles (jieba + BM25)", handle)
     p.add_argument("query", nargs="+", help="words to find, e.g. 疫情防控")
-    p.add_argument("--limit", type=int, default=20, help="show at most this many hits (20)")
+    p.add_argument(
+        "--limit", type=at_least_one, default=20, help="show at most this many hits (20)"
+    )
     p.add_argument("--publisher", default=None, help="only publishers whose name contains this")
     p.add_argument(
         "--since",

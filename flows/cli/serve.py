@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from flows.cli.common import CliError, command, err_console
+from flows.cli.common import CliError, at_least_one, command, err_console
 from flows.deployments import PREFECT_FILE, load_deployments, load_flow, runner_deployment
 from flows.server import ServerUnavailable, require_server
 
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--limit",
-        type=int,
+        type=at_least_one,
         default=1,
         help="flow runs at a time across all served deployments (default 1: they land in "
         "one warehouse)",
@@ -44,8 +44,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Build the deployments from prefect.yaml, register them with the server and serve them."""
-    if args.limit < 1:
-        raise CliError(f"--limit must be at least 1, got {args.limit}.")
     specs = load_deployments(args.prefect_file)
     try:
         url = require_server("ingest serve")

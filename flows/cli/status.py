@@ -6,7 +6,7 @@ import argparse
 
 from rich.table import Table
 
-from flows.cli.common import add_warehouse_option, command, console, warehouse_path
+from flows.cli.common import add_warehouse_option, at_least_one, command, console, warehouse_path
 from warehouse.read import failure_reasons, recent_runs
 
 
@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the `status` subcommand."""
     p = command(sub, "status", "show recent runs and their counts", handle)
     add_warehouse_option(p)
-    p.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
+    p.add_argument("--limit", type=at_least_one, default=10, help="how many runs (default 10)")
 
 
 def handle(args: argparse.Namespace) -> int:
