@@ -137,7 +137,8 @@ def load_sources(path: Path) -> SourcesFile:
         raise ConfigError([f"{name}: not UTF-8 ({exc.reason}). Save it as UTF-8."]) from None
     try:
         data = yaml.safe_load(text)
-        lines = _line_map(yaml.compose(text))
+        tree = yaml.compose(text)
+        lines = _line_map(tree)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -147,6 +148,8 @@ def load_sources(path: Path) -> SourcesFile:
         ) from None
     if not isinstance(data, dict):
         raise ConfigError([f"{name} line 1: expected a mapping with a 'sources:' list."])
+    if repeated := _repeated_keys(name, tree):
+        raise ConfigError(repeated)
     try:
         parsed = SourcesFile.model_validate(data)
     except ValidationError as exc:
@@ -210,6 +213,27 @@ def _line_map(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, int]:
         for i, item in enumerate(node.value):
             lines.update(_line_map(item, (*path, i)))
     return lines
+
+
+def _repeated_keys(name: str, node: yaml.Node | None) -> list[str]:
+    """A key given twice in one mapping: YAML keeps the last silently, dropping the first's list."""
+    problems: list[str] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.value in first:
+                problems.append(
+                    f"{name} line {line}: '{key_node.value}' is given twice (first on line "
+                    f"{first[key_node.value]}), and only this one would count. Merge the two "
+                    "into one."
+                )
+            first.setdefault(key_node.value, line)
+            problems += _repeated_keys(name, value_node)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            problems += _repeated_keys(name, item)
+    return problems
 
 
 def _data_path(data: Any, loc: tuple) -> tuple:

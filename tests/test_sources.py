@@ -114,6 +114,22 @@ def test_a_number_out_of_range_names_the_limit(tmp_path: Path) -> None:
     )
 
 
+def test_a_key_given_twice_is_refused_not_silently_overridden(tmp_path: Path) -> None:
+    # YAML keeps the last of two equal keys: the first source list or URL list vanished.
+    path = write(
+        tmp_path,
+        "sources:\n  - name: a\n    kind: urls\n    urls: [https://example.org/1]\n"
+        "    urls: [https://example.org/2]\n"
+        "sources:\n  - name: b\n    kind: local\n    path: pages\n",
+    )
+    assert problems(path) == [
+        f"{path} line 5: 'urls' is given twice (first on line 4), and only this one would "
+        "count. Merge the two into one.",
+        f"{path} line 6: 'sources' is given twice (first on line 1), and only this one would "
+        "count. Merge the two into one.",
+    ]
+
+
 def test_a_value_where_a_mapping_belongs_says_so(tmp_path: Path) -> None:
     path = write(
         tmp_path,
