@@ -1,11 +1,15 @@
 """Punctuation: half-width marks in Chinese text made full-width, numbers and Latin left alone.
 
-Scrapers often turn `，：（` into `,:(`. A half-width `, ; : ! ?` becomes
+Scrapers often turn `，：（“”` into `,:("`. A half-width `, ; : ! ?` becomes
 full-width when a Chinese character (Han or Chinese punctuation) stands before
 it and a Chinese character, a digit, a quote or the end of the paragraph after
-it; so `16:45`, `20.3`, `1,000`, `qizhixmt@126.com`, `http://x.cn/a?b=1` and
+it, or when Han (or an opening Chinese mark) follows it at once, whatever is before:
+`超过40%,实现`, `(China Mobile),中国电信`, `5G,让` and `-5℃,网络` end a Chinese clause.
+So `16:45`, `20.3`, `1,000`, `qizhixmt@126.com`, `http://x.cn/a?b=1` and
 `Beijing, China` keep theirs. Parentheses become full-width as a pair when what
-they enclose contains Han: `(翟道武)` → `（翟道武）`, `(2021)` and `(Beijing)` stay.
+they enclose contains Han: `(翟道武)` → `（翟道武）`, `(2021)` and `(Beijing)` stay. ASCII
+double quotes, paired in order along a line, become `“…”` when they enclose Han:
+`说:"我们将继续加大投入。"` → `说：“我们将继续加大投入。”`, `"We are excited."` stays.
 Small form variants from Big5-era text (`﹔` `﹐` …) become their usual forms.
 """
 
@@ -14,16 +18,20 @@ from __future__ import annotations
 import re
 
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 # Chinese punctuation that may stand on either side of a converted mark.
 _CJK_PUNCT = "，。、；：？！“”‘’《》〈〉「」『』【】（）…—·"
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+# Chinese punctuation that opens something, so a mark before it ends a Chinese clause.
+_CJK_OPENING = "“‘《〈「『【（"
 # One pattern per mark, each starting with the mark itself so the regex engine skips
-# ahead to it, and replaced with a constant: no Python call per converted mark.
+# ahead to it, and replaced with a constant: no Python call per converted mark. A mark
+# with Han after it needs nothing before: a clause may end in a digit, %, ℃, ) or Latin.
 _MARKS = tuple(
     (
         re.compile(
-            rf"{re.escape(half)}(?<=[{_HAN}{_CJK_PUNCT}]{re.escape(half)})"
-            rf"(?=[{_HAN}{_CJK_PUNCT}0-9,;:!?\"']|\s|$)",
+            rf"{re.escape(half)}(?:(?<=[{_HAN}{_CJK_PUNCT}]{re.escape(half)})"
+            rf"(?=[{_HAN}{_CJK_PUNCT}0-9,;:!?\"']|\s|$)|(?=[{_HAN}{_CJK_OPENING}]))",
             re.MULTILINE,
         ),
         full,
@@ -32,6 +40,8 @@ _MARKS = tuple(
 )
 _RUN_OF_MARKS = re.compile(r"[，；：！？][,;:!?]")
 _PAIR = re.compile(rf"\(([^()\n]*[{_HAN}][^()\n]*)\)")
+# ASCII double quotes, paired in order along a line; a pair enclosing Han is a Chinese one.
+_QUOTES = re.compile(r'"([^"\n]*)"')
 _SMALL_FORMS = {"﹐": "，", "﹑": "、", "﹒": "．", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
 _SMALL = re.compile("[﹐﹑﹒﹔﹕﹖﹗]")
 
@@ -44,12 +54,29 @@ def _convert_marks(text: str) -> tuple[str, int]:
     return text, total
 
 
+def _convert_quotes(text: str) -> tuple[str, int]:
+    """`"…"` pairs that enclose Han as `“…”`; pairs of Latin text keep their quotes."""
+    count = 0
+
+    def chinese(pair: re.Match[str]) -> str:
+        nonlocal count
+        if not _HAN_CHAR.search(pair[1]):
+            return pair[0]
+        count += 1
+        return f"“{pair[1]}”"
+
+    return _QUOTES.sub(chinese, text), count
+
+
 def fullwidth_punctuation(text: str) -> tuple[str, int]:
     """Make half-width punctuation in Chinese text full-width; return the text and the count."""
     small = len(_SMALL.findall(text))
     if small:
         for variant, usual in _SMALL_FORMS.items():  # str.translate with a dict is 10x slower
             text = text.replace(variant, usual)
+    quotes = 0
+    if '"' in text:
+        text, quotes = _convert_quotes(text)
     text, marks = _convert_marks(text)
     # In `好,!` the `!` only has a Chinese neighbour once the `,` is converted.
     while _RUN_OF_MARKS.search(text):
@@ -58,4 +85,4 @@ def fullwidth_punctuation(text: str) -> tuple[str, int]:
             break
         marks += more
     text, pairs = _PAIR.subn(r"（\1）", text)
-    return text, small + marks + pairs
+    return text, small + quotes + marks + pairs

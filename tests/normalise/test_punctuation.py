@@ -57,3 +57,54 @@ def test_numbers_times_urls_and_latin_keep_their_marks(kept: str) -> None:
     ):
         if mark in kept:
             assert mark in text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("占比超过40%,实现乡镇以上区域全覆盖", "占比超过40%，实现乡镇以上区域全覆盖"),
+        ("中国移动(China Mobile),中国电信", "中国移动(China Mobile)，中国电信"),
+        ("业内人士表示,5G,让乡村生活更美好", "业内人士表示，5G，让乡村生活更美好"),
+        ("气温-5℃,网络依然稳定", "气温-5℃，网络依然稳定"),
+        ("去向落实率达到85.3%,脱贫劳动力", "去向落实率达到85.3%，脱贫劳动力"),
+        ("全年共接待游客1000,其中", "全年共接待游客1000，其中"),
+    ],
+)
+def test_a_mark_before_chinese_text_is_full_width_whatever_ends_the_clause(
+    before: str, after: str
+) -> None:
+    assert fullwidth_punctuation(before)[0] == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('相关负责人说:"我们将继续加大投入。"', "相关负责人说：“我们将继续加大投入。”"),
+        ('鲁迅说过:"世上本没有路,走的人多了。"这句话需要"约定俗成"。',
+         "鲁迅说过：“世上本没有路，走的人多了。”这句话需要“约定俗成”。"),
+        ('Tim Cook said: "We are excited." 库克说"很好"', 'Tim Cook said: "We are excited." 库克说“很好”'),
+    ],
+)  # fmt: skip
+def test_ascii_quotes_around_chinese_text_become_chinese_quotes(before: str, after: str) -> None:
+    assert fullwidth_punctuation(before)[0] == after
+
+
+def test_the_same_sentence_with_half_or_full_width_commas_reads_the_same() -> None:
+    full = "全省高校毕业生去向落实率达到85.3%，脱贫劳动力务工规模稳定在230万人以上。"
+    assert fullwidth_punctuation(full.replace("，", ","))[0] == full
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "富士康（Foxconn）新增投资达到1,000万美元",
+        "采用“AI+制造”模式，预计年产值超过3.5亿元",
+        "详情可访问 https://www.zzhkgq.gov.cn/news/2023/0308.html?id=12&lang=zh 或发送邮件",
+        "会议时间为上午9:30至11:45",
+        "华为（Huawei Technologies Co., Ltd.）与本地企业合作建设",
+        "会场外悬挂着“Welcome to Zhengzhou!”的欢迎横幅",
+        'Apple CEO Tim Cook said: "We are excited about China." 苹果公司首席执行官库克如是说。',
+    ],
+)
+def test_clean_mixed_text_is_left_as_it_is(kept: str) -> None:
+    assert fullwidth_punctuation(kept)[0] == kept
