@@ -25,7 +25,9 @@ from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
     NAME,
+    NAME_DOTS,
     NOBODY,
+    PADDED_NAME,
     REPORTER,
     ROLE_WORDS,
     UNIT,
@@ -33,6 +35,7 @@ from tasks.normalise.labels import (
     date_only,
     find_date,
     labelled,
+    labelled_credits,
     looks_like_name,
 )
 from tasks.normalise.punctuation import fullwidth_punctuation
@@ -41,6 +44,7 @@ from tasks.normalise.whitespace import tidy_lines
 from tasks.records import Extracted
 
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
+_DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
 # a separator, a date.
 _VALUE_END = re.compile(r"[)）】\]【\[|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
@@ -79,8 +83,11 @@ def _read_line(draft: Draft, line: str) -> None:
             _take_date(draft, item.value)
     for item in items:
         if item.label is Label.SOURCE:
+            # `来源：旗帜网2021年10月21日16:45`, `来源：天山网　记者 王强　2023-10-12`
+            _take_date(draft, item.value)
+    for item in labelled_credits(line):
+        if item.label is Label.SOURCE:
             draft.publisher = draft.publisher or _publisher(_value(item.value))
-            _take_date(draft, item.value)  # `来源：旗帜网2021年10月21日16:45`
         elif item.label is Label.AUTHOR:
             draft.authors.extend(_names(_value(item.value)))
         elif item.label is Label.EDITOR:
@@ -116,7 +123,13 @@ def _publisher(value: str) -> str | None:
 
 
 def _names(value: str) -> list[str]:
-    """Person names in a credit value; placeholders such as 佚名 name no one."""
+    """Person names in a credit value; placeholders such as 佚名 name no one.
+
+    A name padded with a space (`王 强`) is closed up, and a minority name's dot, however a
+    site wrote it (`阿依古丽•买买提`), is the middle dot `·`.
+    """
+    value = PADDED_NAME.sub(r"\1\2", value)
+    value = value.translate(_DOTS)
     names = []
     for part in _NAME_SPLIT.split(value):
         part = part.strip("（）()【】[]：:")

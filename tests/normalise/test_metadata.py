@@ -104,6 +104,57 @@ def test_writers_are_authors_and_editors_are_not() -> None:
     assert "执笔" not in got.text and "编辑" not in got.text
 
 
+@pytest.mark.parametrize(
+    ("line", "publisher", "authors", "editors"),
+    [
+        ("2023-10-12 来源：天山网 记者 王强", "天山网", ("王强",), ()),
+        ("来源：天山网　记者 王强　2023-10-12", "天山网", ("王强",), ()),
+        ("2023-10-12 来源：天山网 通讯员 王强", "天山网", ("王强",), ()),
+        ("2023-10-12 来源：大河报 记者 刘洋", "大河报", ("刘洋",), ()),
+        ("来源：河南日报客户端 编辑 张三 2023-10-12", "河南日报客户端", (), ("张三",)),
+        ("来源：河南日报 | 作者 张三 | 2023-10-12", "河南日报", ("张三",), ()),
+        ("2023-10-12 来源：天山网 作者：王强 责任编辑 李娜", "天山网", ("王强",), ("李娜",)),
+        (
+            "2023-10-12 来源：天山网 记者 阿依古丽·买买提 王 强",
+            "天山网",
+            ("阿依古丽·买买提", "王强"),
+            (),
+        ),
+    ],
+)
+def test_a_byline_without_a_colon_after_the_source_names_the_writer(
+    line: str, publisher: str, authors: tuple[str, ...], editors: tuple[str, ...]
+) -> None:
+    got = article(f"{TITLE}\n{line}\n{BODY}")
+    assert (got.publisher, got.authors, got.editors) == (publisher, authors, editors)
+    assert got.published == "2023-10-12" and got.text == BODY
+
+
+def test_a_byline_without_a_colon_is_read_in_traditional_script_too() -> None:
+    got = article(f"{TITLE}\n2023-04-10 來源：中央社 記者 陳怡君\n{BODY}")
+    assert (got.publisher, got.authors) == ("中央社", ("陈怡君",))
+
+
+@pytest.mark.parametrize(
+    ("credit", "authors", "editors"),
+    [
+        ("作者：王 强", ("王强",), ()),
+        ("（责任编辑：李 娜）", (), ("李娜",)),
+        ("责任编辑：李 娜　刘 洋", (), ("李娜", "刘洋")),
+        ("作者：阿依古丽·买买提", ("阿依古丽·买买提",), ()),
+        ("作者：迪丽热巴·迪力木拉提", ("迪丽热巴·迪力木拉提",), ()),
+        ("作者：阿依古丽•买买提", ("阿依古丽·买买提",), ()),
+        ("作者：阿依古丽·买买提 王 强", ("阿依古丽·买买提", "王强"), ()),
+    ],
+)
+def test_padded_and_minority_names_are_kept_whole(
+    credit: str, authors: tuple[str, ...], editors: tuple[str, ...]
+) -> None:
+    got = article(f"{TITLE}\n2023-10-12 来源：天山网\n{BODY}\n{credit}")
+    assert (got.authors, got.editors) == (authors, editors)
+    assert got.text == BODY
+
+
 def test_an_editor_named_as_author_too_stays_an_editor() -> None:
     got = article(f"{TITLE}\n来源：市交通局 作者：李四\n{BODY}\n责任编辑：李四")
     assert got.authors == () and got.editors == ("李四",)
