@@ -55,6 +55,12 @@ _SENTENCE_END = frozenset("。！？!?”’…")
 _TITLE_SEPARATOR = re.compile(
     r"\s*(?:_|\||｜|--|[-–](?<![A-Za-z0-9][-–])|[-–](?![A-Za-z0-9])|(?<!—)—(?!—))\s*"
 )
+_JOINING_DASHES = frozenset("-–—")
+# Words sections' and columns' names are made of, that places and names are not.
+_SECTION = re.compile(
+    r"动态|新闻|要闻|资讯|公告|通知|公示|频道|栏目|专题|专栏|时评|评论|聚焦|快讯|头条|热点|"
+    r"政务|公开|信息|首页|视频|图片|观点|理论|时政|国内|国际|本地|工作|文件|政策|解读|通报"
+)
 # A site's name: a short name ending as sites' names do (河南机关党建网), or a host name.
 _SITE = re.compile(
     r"^[\u3400-\u9fff（）()·]{2,12}(?:网|网站|门户|官网|频道|日报|晚报|电视台|人民政府)$"
@@ -216,11 +222,14 @@ def _markup_title(title: str, sites: set[str]) -> str | None:
     cuts = [(0, 0), *((m.start(), m.end()) for m in _TITLE_SEPARATOR.finditer(title))]
     cuts.append((len(title), len(title)))
     parts = [title[cuts[i][1] : cuts[i + 1][0]] for i in range(len(cuts) - 1)]
+    # A single dash with nothing around it joins the headline's own parts (中国—东盟博览会…,
+    # 郑州-开封城际铁路…); `_`, `|` and a spaced dash set the site's or section's name off.
+    joined = [title[start:end] in _JOINING_DASHES for start, end in cuts]
     first, last = 0, len(parts) - 1  # the parts kept, inclusive
     while first < last:
-        if _beside_headline(parts, last, first, last, sites):
+        if _beside_headline(parts, last, first, last, sites, joined[last]):
             last -= 1
-        elif _beside_headline(parts, first, first, last, sites):
+        elif _beside_headline(parts, first, first, last, sites, joined[first + 1]):
             first += 1
         else:
             break
@@ -233,17 +242,23 @@ def _names_site(part: str, sites: set[str]) -> bool:
     return bool(_SITE.match(part)) or any(part in site or site in part for site in sites)
 
 
-def _beside_headline(parts: list[str], end: int, first: int, last: int, sites: set[str]) -> bool:
+def _beside_headline(
+    parts: list[str], end: int, first: int, last: int, sites: set[str], joined: bool
+) -> bool:
     """Whether the part at one end of the kept parts (first…last) is a site or section name.
 
     It is when it names a site and is no longer than the rest (a headline is the longer
-    side), or when it is no headline itself and another kept part is.
+    side), or when it is no headline itself and another kept part is. A short part `joined`
+    by a bare single dash is the headline's own (a place: 中国—东盟…, 郑州-开封…) unless it
+    reads as a section's name (`通知公告`).
     """
     part = parts[end]
     rest = [p for i, p in enumerate(parts[first : last + 1], first) if i != end]
     names_site = _names_site(part, sites) or UNIT.match(part)
     if names_site and len(part) <= sum(map(len, rest)):
         return True
+    if joined and not _SECTION.search(part):
+        return False
     return not looks_like_headline(part) and any(looks_like_headline(p) for p in rest)
 
 

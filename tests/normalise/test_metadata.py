@@ -249,6 +249,11 @@ def test_a_headline_the_markup_declares_is_never_cut() -> None:
         (f"大河网 - {TITLE}", "大河网", TITLE),  # the site's name before the headline
         (f"{TITLE}_工作动态_某某市人民政府", None, TITLE),
         ("2021-2022学年第一学期校历安排的通知", None, "2021-2022学年第一学期校历安排的通知"),
+        ("中国—东盟博览会在南宁开幕", None, "中国—东盟博览会在南宁开幕"),  # a place, joined
+        ("郑州-开封城际铁路今日开通", None, "郑州-开封城际铁路今日开通"),
+        ("第20届中国—东盟博览会在南宁开幕_新华网", None, "第20届中国—东盟博览会在南宁开幕"),
+        (f"{TITLE}-通知公告-某某市人民政府", None, TITLE),  # a section, joined as well
+        (f"新华时评 | {TITLE}", None, TITLE),
     ],
 )
 def test_a_page_title_loses_only_the_site_name_on_either_side(
