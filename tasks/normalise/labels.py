@@ -47,6 +47,7 @@ _LABEL_WORDS: dict[Label, tuple[str, ...]] = {
     Label.SOURCE: (
         "稿件来源", "文章来源", "信息来源", "新闻来源", "本文来源", "来源", "稿源",
         "发布机构", "发布单位", "发布者", "发布人",
+        "本文转载自", "本文转自", "转载自", "转自", "出处", "摘自",
     ),
     Label.PUBLISHED: (
         "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "生成日期",
@@ -74,7 +75,8 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
 
     Longest first so 责任编辑 wins over 编辑. A label is a word then a colon, not inside a
     longer word (`原文：` is no `文：`) but possibly glued to a date (`2022-07-20来源：`);
-    `文/张三` counts too.
+    `文/张三` counts too, and so does `——摘自《郑州日报》…` opening a line, the way a reprint
+    names its source (`，摘自《…》` inside a sentence does not).
     """
     forms = {ch: traditional_forms().get(ch, "") for word in _KIND for ch in word}
     fold = {ord(trad): simp for simp, trads in forms.items() for trad in trads}
@@ -85,7 +87,8 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
     words = "|".join(either_script(w) for w in sorted(_KIND, key=len, reverse=True))
     first = "".join(sorted({w[0] + forms[w[0]] for w in _KIND}))
     pattern = re.compile(
-        rf"(?=[{first}])(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{words})\s*(?:[:：]|(?<=文)/)\s*"
+        rf"(?=[{first}])(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{words})\s*"
+        rf"(?:[:：]|(?<=文)/|(?<=摘自)(?<![^\s—－-]摘自)(?=《))\s*"
     )
     return pattern, fold
 

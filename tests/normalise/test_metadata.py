@@ -51,6 +51,9 @@ def test_publication_dates_are_read_in_their_usual_forms(stated: str, iso: str) 
         ("稿源：河南日报　　发布时间：2022-07-20", "河南日报", "2022-07-20"),
         ("发布者：河南日报　发布时间：2022-07-20 16:45", "河南日报", "2022-07-20T16:45"),
         ("发布者：admin　发布时间：2022-07-20", None, "2022-07-20"),
+        ("2022-07-20 转载自：人民网", "人民网", "2022-07-20"),
+        ("本文转自：人民网 2022-07-20", "人民网", "2022-07-20"),
+        ("出处：人民日报 2022年07月20日", "人民日报", "2022-07-20"),
         # PowerEasy CMS's line: the date's label follows other labels' values
         (
             "文章来源：河南日报　作者：佚名　点击数：328　更新时间：2022-7-20",
@@ -65,6 +68,17 @@ def test_source_lines_in_other_cms_wordings_give_publisher_and_date(
     got = article(f"{TITLE}\n{line}\n{BODY}")
     assert (got.title, got.publisher, got.published) == (TITLE, publisher, published)
     assert line not in got.text
+
+
+def test_a_reprint_names_its_source_in_a_closing_zhaizi_line() -> None:
+    got = article(f"{TITLE}\n{BODY}\n——摘自《郑州日报》2023年5月4日第3版")
+    assert (got.publisher, got.published, got.text) == ("郑州日报", "2023-05-04", BODY)
+
+
+def test_a_sentence_quoting_a_book_is_no_source_line() -> None:
+    line = "这句话，摘自《论语》。"
+    assert labelled(line) == []
+    assert article(f"{TITLE}\n来源：市交通局\n{BODY}\n{line}").publisher == "市交通局"
 
 
 def test_a_photo_source_is_no_publisher() -> None:
