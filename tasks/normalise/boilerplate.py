@@ -317,17 +317,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
         elif lines[i].labels & {Label.AUTHOR, Label.EDITOR} or REPORTER.match(lines[i].text):
             roles[i] = Role.BYLINE
     metas = [i for i in range(first) if roles[i] is Role.META]
-    title = None
-    if metas:
-        # The headline stands just above the source/date line, perhaps over a byline.
-        for i in range(metas[0] - 1, -1, -1):
-            if roles[i] is Role.CHROME:
-                continue
-            if roles[i] is Role.BODY and _byline(lines[i].text):
-                continue
-            if looks_like_headline(lines[i].text):
-                title = i
-            break
+    title = _headline_above(lines, roles, metas[0]) if metas else None
     if title is not None:
         title = _title_over_subtitle(lines, roles, title)
         for i in range(title):
@@ -347,6 +337,30 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             # A bare date under the headline is its date; above it, a render stamp.
             roles[i] = Role.META if title is not None and i > title else Role.CHROME
     return title
+
+
+def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | None:
+    """The headline just above the source/date line (index `meta`), perhaps over a byline.
+
+    A unit's name stands under a headline (`河南省直机关工委`), so a line shaped like one is
+    passed over only when a headline stands above it. With none there, it is the headline
+    itself: `嫦娥探月工程再传捷报` and `全省首家互联网医院` end as a paper's and a hospital's
+    names do, and the line above a source line is where a page puts its headline.
+    """
+    unit = None  # the topmost line passed over as a unit's name
+    for i in range(meta - 1, -1, -1):
+        if roles[i] is Role.CHROME:
+            continue
+        text = lines[i].text
+        if roles[i] is Role.BODY and _byline(text):
+            unit = i if UNIT.match(text) else unit
+            continue
+        if looks_like_headline(text):
+            return i
+        break
+    if unit is not None and looks_like_headline(lines[unit].text):
+        return unit
+    return None
 
 
 def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | None:

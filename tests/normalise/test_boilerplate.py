@@ -253,3 +253,16 @@ def test_a_site_name_after_the_article_is_not_taken_for_the_headline() -> None:
         [P1, P2, "河南机关党建网", "版权所有：中共河南省委直属机关工作委员会"], "河南机关党建网"
     )
     assert Role.TITLE not in roles
+
+
+@pytest.mark.parametrize(
+    "headline", ["嫦娥探月工程再传捷报", "市委书记调研市场监管局", "全省首家互联网医院"]
+)
+def test_a_headline_ending_like_a_units_name_is_the_title(headline: str) -> None:
+    article = normalised([headline, "2023-08-01 来源：郑州日报", P1, P2])
+    assert (article.title, article.text) == (headline, f"{P1}\n{P2}")
+
+
+def test_a_units_name_under_the_headline_is_still_its_byline() -> None:
+    lines = ["省直机关开展志愿服务活动", "河南省直机关工委", "2023-08-01 来源：河南机关党建网", P1]
+    assert classify(lines)[:2] == [Role.TITLE, Role.BYLINE]
