@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from tasks.normalise.draft import Draft
@@ -170,6 +170,16 @@ class Line:
     # article (`群众可通过微信扫一扫下方二维码加入志愿者队伍。`), chrome around it.
     topical: bool
     meta: bool  # reads as the page's source/date line, not as a labelled line of the article
+    # Chrome only because the same line recurs (`Line.score`'s repetition points decide).
+    repeated: bool
+    # A repeated line set apart by the article's own text, not in a block of repeated
+    # widget lines: a song's refrain, a case's 【基本案情】 heading (set by `classify`).
+    refrain: bool = False
+
+    @property
+    def in_article(self) -> bool:
+        """Whether the article itself may hold this chrome-scoring line, where it stands inside it."""
+        return self.topical or self.refrain
 
 
 def measure(text: str, repeats: int) -> Line:
@@ -185,10 +195,8 @@ def measure(text: str, repeats: int) -> Line:
     breadcrumb = BREADCRUMB.search(text) is not None
     if breadcrumb or (("【" in text or "[" in text) and _toolbar(text)):
         score += 4
-    if repeats >= 3:
-        score += 4
-    elif repeats == 2 and length < 20:
-        score += 2
+    repetition = 4 if repeats >= 3 else 2 if repeats == 2 and length < 20 else 0
+    score += repetition
     if not has_han and length < 30 and not date_only(text):
         score += 3  # `News Center`, `Scan me!`, `×`
     if length <= 6 and not marks:
@@ -216,6 +224,7 @@ def measure(text: str, repeats: int) -> Line:
             and SITE.search(text) is None
         ),
         meta=bool(items) and _meta(items, sentence),
+        repeated=repetition > 0 and score - repetition < CHROME_SCORE <= score,
     )
 
 
@@ -252,18 +261,43 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
     after the body (trafilatura with `<br>` paragraphs), where only the markup tells it apart.
     """
     counts = Counter(paragraphs)
-    lines = [measure(p, counts[p]) for p in paragraphs]
+    lines = _refrains([measure(p, counts[p]) for p in paragraphs], counts)
     roles = [Role.CHROME if line.score >= CHROME_SCORE else Role.BODY for line in lines]
     core = _body_core(lines, roles)
     if core is None:
         return roles
     first, last = core
     for i in range(first + 1, last):
-        if roles[i] is Role.CHROME and lines[i].topical:
+        if roles[i] is Role.CHROME and lines[i].in_article:
             roles[i] = Role.BODY
     title = _head(lines, roles, first)
     _tail(lines, roles, last, title, _title_keys(markup_title))
+    # A short sentence may close the article after its last paragraph: a refrain or
+    # heading above it is the article's too (`【裁判结果】` over `法院判决车行退一赔三。`).
+    end = max((i for i in range(last, len(roles)) if roles[i] is Role.BODY), default=last)
+    for i in range(last + 1, end):
+        if roles[i] is Role.CHROME and lines[i].refrain:
+            roles[i] = Role.BODY
     return roles
+
+
+def _refrains(lines: list[Line], counts: Counter[str]) -> list[Line]:
+    """Mark the repeated lines that the article's own text sets apart (`Line.refrain`).
+
+    A widget repeats as a block (`刷新`, `返回文字点选验证`, `加载中...` a dozen times over),
+    each line next to another that repeats; a refrain or a recurring heading stands
+    between lines said once (or between repeated sentences, as a chorus of two lines).
+    """
+
+    def widget(i: int) -> bool:
+        return 0 <= i < len(lines) and counts[lines[i].text] >= 2 and not lines[i].sentence
+
+    return [
+        replace(line, refrain=True)
+        if line.repeated and not (widget(i - 1) or widget(i + 1))
+        else line
+        for i, line in enumerate(lines)
+    ]
 
 
 def _title_keys(markup_title: str | None) -> frozenset[str]:
@@ -284,7 +318,8 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
     Runs are prose paragraphs with at most BODY_GAP headings between them (short
     sentences do not count) and no chrome or source/date line among those, so a
     prose-like notice in the page header stays outside the body. A sentence that is
-    chrome only by its words (`Line.topical`) does not cut a run.
+    chrome only by its words (`Line.topical`), or a refrain (`Line.refrain`), does not cut
+    a run.
     """
     prose = [i for i, line in enumerate(lines) if line.prose and roles[i] is Role.BODY]
     if not prose:
@@ -302,7 +337,7 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
 
 
 def _breaks_body(line: Line, role: Role) -> bool:
-    return (role is Role.CHROME and not line.topical) or line.meta
+    return (role is Role.CHROME and not line.in_article) or line.meta
 
 
 def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:

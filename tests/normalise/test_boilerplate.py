@@ -266,3 +266,29 @@ def test_a_headline_ending_like_a_units_name_is_the_title(headline: str) -> None
 def test_a_units_name_under_the_headline_is_still_its_byline() -> None:
     lines = ["省直机关开展志愿服务活动", "河南省直机关工委", "2023-08-01 来源：河南机关党建网", P1]
     assert classify(lines)[:2] == [Role.TITLE, Role.BYLINE]
+
+
+def test_a_refrain_sung_three_times_in_the_article_stays_in_it() -> None:
+    refrain = "我和我的祖国，一刻也不能分割。"
+    lines = [
+        "一首老歌唱出几代人的家国情怀",
+        "2023-10-01 来源：中国文化报",
+        P1,
+        refrain,
+        "无论我走到哪里，都流出一首赞歌。",
+        refrain,
+        "我歌唱每一座高山，我歌唱每一条河。",
+        refrain,
+        P2,
+    ]
+    assert normalised(lines).text.split("\n") == lines[2:]
+
+
+def test_case_headings_repeated_for_each_case_stay_in_the_article() -> None:
+    lines = ["省高院发布三起消费者权益保护典型案例", "2023-03-15 来源：河南法院网", P1]
+    for n in "一二三":
+        lines += [f"案例{n}：预付卡退费纠纷案", "【基本案情】", P2, "【裁判结果】", P3]
+    lines[-1] = "法院判决车行退一赔三。"  # short: no paragraph the body's run ends on
+    article = normalised(lines)
+    assert article.text.split("\n") == lines[2:]
+    assert list(article.flags) == ["boilerplate_lines:1"]
