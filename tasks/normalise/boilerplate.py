@@ -143,6 +143,13 @@ SENTENCE = re.compile(r"[，。！？；、,!?;]")
 SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
 CLOSERS = "”’」』）)"
 HAN = re.compile(r"[\u3400-\u9fff]")
+# An official document's number, above or below its headline: `豫政〔2022〕12号`,
+# `国发[2023]5号`, `国家税务总局公告2022年第5号`, `河南省人民政府令第205号`.
+DOC_NUMBER = re.compile(
+    r"^[\u3400-\u9fff]{0,16}\s*"
+    r"(?:[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*第?|(?:19|20)\d{2}\s*年\s*第|第)"
+    r"\s*[\d〇一二三四五六七八九十百零]{1,6}\s*号$"
+)
 # A sub-title set under the headline: `——记省人防办优秀共产党员张建国`.
 SUBTITLE = re.compile(r"^(?:——|--|－－)")
 
@@ -347,16 +354,19 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             roles[i] = Role.META  # even when page widgets share the line (`浏览次数：`)
         elif roles[i] is Role.CHROME:
             continue
+        elif DOC_NUMBER.match(lines[i].text):
+            roles[i] = Role.META  # a document's number: metadata, but no source/date line
         elif NOTE.search(lines[i].text):
             roles[i] = Role.NOTE
         elif lines[i].labels & {Label.AUTHOR, Label.EDITOR} or REPORTER.match(lines[i].text):
             roles[i] = Role.BYLINE
-    metas = [i for i in range(first) if roles[i] is Role.META]
+    metas = [i for i in range(first) if lines[i].labels & {Label.SOURCE, Label.PUBLISHED}]
     title = _headline_above(lines, roles, metas[0]) if metas else None
     if title is not None:
         title = _title_over_subtitle(lines, roles, title)
         for i in range(title):
-            roles[i] = Role.CHROME  # everything above the headline is page header
+            if roles[i] is not Role.META:  # a document's number may stand above its headline
+                roles[i] = Role.CHROME  # everything else above the headline is page header
         for i in range(title + 1, metas[0]):
             if roles[i] is Role.BODY:
                 roles[i] = Role.BYLINE
@@ -384,7 +394,7 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
     """
     unit = None  # the topmost line passed over as a unit's name
     for i in range(meta - 1, -1, -1):
-        if roles[i] is Role.CHROME:
+        if roles[i] in (Role.CHROME, Role.META):  # chrome, or a document's number
             continue
         text = lines[i].text
         if roles[i] is Role.BODY and _byline(text):
@@ -504,6 +514,7 @@ def looks_like_headline(text: str) -> bool:
         and HAN.search(text) is not None
         and not text.endswith(("。", "：", ":", "；", ";", "，", ","))
         and not date_only(text)
+        and not DOC_NUMBER.match(text)
         and not STRONG.search(text)
         and not BREADCRUMB.search(text)
         and not NAVIGATION.search(text)

@@ -292,3 +292,21 @@ def test_case_headings_repeated_for_each_case_stay_in_the_article() -> None:
     article = normalised(lines)
     assert article.text.split("\n") == lines[2:]
     assert list(article.flags) == ["boilerplate_lines:1"]
+
+
+GONGWEN = "河南省人民政府关于印发河南省“十四五”生态环境保护和生态经济发展规划的通知"
+
+
+def test_an_official_documents_number_is_no_headline_and_leaves_the_text() -> None:
+    lines = [GONGWEN, "豫政〔2022〕12号", "发布日期：2022-02-15 来源：河南省人民政府办公厅", P1, P2]
+    article = normalised(lines)
+    assert (article.title, article.text) == (GONGWEN, f"{P1}\n{P2}")
+    assert (article.published, article.publisher) == ("2022-02-15", "河南省人民政府办公厅")
+
+
+@pytest.mark.parametrize("number", ["国发[2023]5号", "国家税务总局公告2022年第5号"])
+def test_a_documents_number_above_its_headline_leaves_the_text(number: str) -> None:
+    for lines in ([number, GONGWEN, P1, P2], [number, GONGWEN, "来源：国务院", P1, P2]):
+        roles = classify(lines)
+        assert roles[:2] == [Role.META, Role.TITLE]
+        assert normalised(lines).text == f"{P1}\n{P2}"
