@@ -368,7 +368,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             if roles[i] is not Role.META:  # a document's number may stand above its headline
                 roles[i] = Role.CHROME  # everything else above the headline is page header
         for i in range(title + 1, metas[0]):
-            if roles[i] is Role.BODY:
+            if roles[i] is Role.BODY and not _epigraph(lines, roles, i):
                 roles[i] = Role.BYLINE
     else:
         start = metas[-1] + 1 if metas else 0
@@ -400,6 +400,8 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
         if roles[i] is Role.BODY and _byline(text):
             unit = i if UNIT.match(text) else unit
             continue
+        if roles[i] is Role.BODY and _epigraph(lines, roles, i):
+            continue
         if looks_like_headline(text):
             return i
         break
@@ -409,24 +411,49 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
 
 
 def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | None:
-    """With no source/date line: the last headline-like line before the body, short lines dropped."""
-    title = None
+    """With no source/date line: the last headline-like line before the body, short lines dropped.
+
+    Only sentences and attributions (`_epigraph`) may stand between it and the body.
+    """
     for i in range(first):
-        if roles[i] is not Role.BODY:
-            continue
         text = lines[i].text
-        if len(text) <= SHORT and not SENTENCE.search(text) and not looks_like_headline(text):
-            roles[i] = Role.CHROME
-        elif looks_like_headline(text) and i == max(
-            (j for j in range(first) if roles[j] is Role.BODY), default=-1
+        if (
+            roles[i] is Role.BODY
+            and len(text) <= SHORT
+            and not SENTENCE.search(text)
+            and not looks_like_headline(text)
+            and not _epigraph(lines, roles, i)
         ):
+            roles[i] = Role.CHROME
+    title = None
+    for i in range(first - 1, -1, -1):
+        if roles[i] is not Role.BODY or _epigraph(lines, roles, i):
+            continue
+        if looks_like_headline(lines[i].text):
             title = i
+        break
     if title is not None:
         title = _title_over_subtitle(lines, roles, title)
         for i in range(title):
             if roles[i] is Role.BODY:
                 roles[i] = Role.CHROME
     return title
+
+
+def _epigraph(lines: list[Line], roles: list[Role], i: int) -> bool:
+    """Whether line i, between the headline and the body, is the article's and no headline.
+
+    A sentence is (an epigraph such as `“青年兴则国家兴，青年强则国家强。”`, a one-line
+    lede), and so is its attribution under it (`——习近平`): a dash-led line set under a
+    sentence, not under a headline as a `——记…` sub-title is.
+    """
+    line = lines[i]
+    if line.sentence:
+        return True
+    if not SUBTITLE.match(line.text) or SENTENCE.search(line.text) or len(line.text) > SHORT:
+        return False
+    above = next((k for k in range(i - 1, -1, -1) if roles[k] is not Role.CHROME), None)
+    return above is not None and lines[above].sentence
 
 
 def _title_over_subtitle(lines: list[Line], roles: list[Role], title: int) -> int:
@@ -512,7 +539,7 @@ def looks_like_headline(text: str) -> bool:
     return (
         TITLE_MIN <= len(text) <= TITLE_MAX
         and HAN.search(text) is not None
-        and not text.endswith(("。", "：", ":", "；", ";", "，", ","))
+        and not text.rstrip(CLOSERS).endswith(("。", "：", ":", "；", ";", "，", ","))
         and not date_only(text)
         and not DOC_NUMBER.match(text)
         and not STRONG.search(text)

@@ -310,3 +310,16 @@ def test_a_documents_number_above_its_headline_leaves_the_text(number: str) -> N
         roles = classify(lines)
         assert roles[:2] == [Role.META, Role.TITLE]
         assert normalised(lines).text == f"{P1}\n{P2}"
+
+
+EPIGRAPH = "“青年兴则国家兴，青年强则国家强。”"
+
+
+@pytest.mark.parametrize("attribution", [[], ["——习近平"], ["——习近平总书记"]])
+def test_a_quoted_epigraph_under_the_headline_is_no_headline(attribution: list[str]) -> None:
+    lines = ["让青春在奉献中闪光", EPIGRAPH, *attribution, P1, P2]
+    article = normalised(lines)
+    assert article.title == "让青春在奉献中闪光"
+    assert article.text.split("\n") == lines[1:]
+    with_source = normalised([lines[0], "2023-05-04 来源：郑州日报", *lines[1:]])
+    assert (with_source.title, with_source.text) == (article.title, article.text)
