@@ -31,6 +31,7 @@ from tasks.normalise.labels import (
     Labelled,
     alternation,
     date_only,
+    find_date,
     labelled,
     looks_like_name,
 )
@@ -150,6 +151,8 @@ DOC_NUMBER = re.compile(
     r"(?:[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*第?|(?:19|20)\d{2}\s*年\s*第|第)"
     r"\s*[\d〇一二三四五六七八九十百零]{1,6}\s*号$"
 )
+# A label, known or not, opening a line or after a space: `出处：`, `转载自：`.
+LABEL_LIKE = re.compile(r"(?:^|\s)[\u3400-\u9fff]{1,5}[:：]")
 # A sub-title set under the headline: `——记省人防办优秀共产党员张建国`.
 SUBTITLE = re.compile(r"^(?:——|--|－－)")
 
@@ -378,8 +381,8 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
         if not metas:
             title = _untitled_head(lines, roles, first)
     for i in range(first):
-        if roles[i] is Role.BODY and date_only(lines[i].text):
-            # A bare date under the headline is its date; above it, a render stamp.
+        if roles[i] is Role.BODY and _dateline(lines[i].text):
+            # A date line under the headline is its date; above it, a render stamp.
             roles[i] = Role.META if title is not None and i > title else Role.CHROME
     return title
 
@@ -413,7 +416,7 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
 def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | None:
     """With no source/date line: the last headline-like line before the body, short lines dropped.
 
-    Only sentences and attributions (`_epigraph`) may stand between it and the body.
+    Only sentences, attributions (`_epigraph`) and date lines may stand between it and the body.
     """
     for i in range(first):
         text = lines[i].text
@@ -427,7 +430,7 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
             roles[i] = Role.CHROME
     title = None
     for i in range(first - 1, -1, -1):
-        if roles[i] is not Role.BODY or _epigraph(lines, roles, i):
+        if roles[i] is not Role.BODY or _epigraph(lines, roles, i) or _dateline(lines[i].text):
             continue
         if looks_like_headline(lines[i].text):
             title = i
@@ -540,12 +543,28 @@ def looks_like_headline(text: str) -> bool:
         TITLE_MIN <= len(text) <= TITLE_MAX
         and HAN.search(text) is not None
         and not text.rstrip(CLOSERS).endswith(("。", "：", ":", "；", ";", "，", ","))
-        and not date_only(text)
+        and not _dateline(text)
         and not DOC_NUMBER.match(text)
         and not STRONG.search(text)
         and not BREADCRUMB.search(text)
         and not NAVIGATION.search(text)
     )
+
+
+def _dateline(text: str) -> bool:
+    """A line that dates the page, with labels this module may not know: a date alone, a date
+    leading the line (`2023-10-12 转载自：人民网`), or one beside a label (`出处：人民日报 2023年10月12日`).
+
+    Not a sentence: `2023年10月12日，我市召开…。` is the article's.
+    """
+    found = find_date(text)
+    if found is None:
+        return False
+    if date_only(text):
+        return True
+    if text.rstrip(CLOSERS).endswith(SENTENCE_ENDS) or SENTENCE.search(text):
+        return False
+    return not text[: found[1].start()].strip() or LABEL_LIKE.search(text) is not None
 
 
 def _byline(text: str) -> bool:

@@ -323,3 +323,17 @@ def test_a_quoted_epigraph_under_the_headline_is_no_headline(attribution: list[s
     assert article.text.split("\n") == lines[1:]
     with_source = normalised([lines[0], "2023-05-04 来源：郑州日报", *lines[1:]])
     assert (with_source.title, with_source.text) == (article.title, article.text)
+
+
+@pytest.mark.parametrize("dateline", ["2023-10-12 转载自：人民网", "出处：人民日报 2023年10月12日"])
+def test_a_line_with_a_date_and_an_unknown_label_is_no_headline(dateline: str) -> None:
+    lines = ["我市推进重点项目建设", dateline, P1, P2]
+    assert classify(lines) == [Role.TITLE, Role.META, Role.BODY, Role.BODY]
+    article = normalised(lines)
+    assert (article.title, article.text) == ("我市推进重点项目建设", f"{P1}\n{P2}")
+
+
+def test_a_sentence_opening_with_a_date_under_the_headline_stays_in_the_text() -> None:
+    lede = "2023年10月12日，我市召开重点项目建设推进会。"
+    article = normalised(["我市推进重点项目建设", lede, P1])
+    assert (article.title, article.text) == ("我市推进重点项目建设", f"{lede}\n{P1}")
