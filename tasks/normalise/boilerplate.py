@@ -121,19 +121,26 @@ WEAK = re.compile(
 )
 # Before the article: editor's notes and calls to action.
 NOTE = re.compile(
-    r"^[【\[(（]?(?:编者按|编者的话|编者注|编辑按|导读)|请关注|欢迎关注|扫码关注|参与方式"
+    r"^[【\[(（]?(?:编者按|编者的话|编者注|编辑按|导读|原标题[:：])|请关注|欢迎关注|扫码关注|参与方式"
 )
 # After it: pointers elsewhere.
 POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接|（完）|\(完\)|^【?责任编辑")
-# After it: a list of other articles' headlines under a heading of its own.
+# A repost's notes about itself: its original headline, and the notice that it is one
+# (`声明：本文转载自河南日报，版权归原作者所有，如有侵权请联系删除。`), prose-like but no prose.
+REPOST = re.compile(r"^原标题[:：]|本文(?:转载|转自)|如有侵权请?(?:联系|告知|通知)|版权归原作者")
+# After it: a list of other articles' headlines, or of attachments' file names (the files
+# themselves are not in the text), under a heading of its own.
 RELATED = re.compile(
-    r"^[【\[]?(?:相关(?:阅读|新闻|文章|链接|报道)|热门(?:文章|新闻)|推荐阅读|热点推荐|猜你喜欢)"
+    r"^[【\[]?(?:相关(?:阅读|新闻|文章|链接|报道|附件)|热门(?:文章|新闻)|推荐阅读|热点推荐|猜你喜欢"
+    r"|附件下载)"
     r"[】\]]?[:：]?$"
 )
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 # A toolbar: nothing but bracketed buttons, `【字号 大 中 小】【我要打印】【关闭】`, `[ 打印 ] [ 关闭 ]`.
 TOOLBAR = re.compile(r"(?:[\s|｜]*[【\[][^【】\[\]]+[】\]])+[\s|｜]*")
 BUTTON = re.compile(r"[【\[]([^【】\[\]]+)[】\]]")
+# Where a player or picture stood: `[视频]`, `【图片】`.
+MEDIA = re.compile(r"视频|音频|图片|组图|图集|图")
 BUTTON_MAX = 8  # characters on a button, spaces aside
 # Where a `<title>` joins its parts: headline, sub-title, section and site names.
 TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|——|-|–|—)\s*")
@@ -222,7 +229,7 @@ def measure(text: str, repeats: int) -> Line:
     return Line(
         text,
         score,
-        prose and not labels and not NOTE.search(text),
+        prose and not labels and not NOTE.search(text) and not REPOST.search(text),
         labels,
         sentence,
         topical=(  # TOPICAL's words are among STRONG's: without one, no regex to run
@@ -245,7 +252,11 @@ def _toolbar(text: str) -> bool:
     buttons = [re.sub(r"\s+", "", b) for b in BUTTON.findall(text)]
     if any(len(b) > BUTTON_MAX or SENTENCE.search(b) for b in buttons):
         return False
-    return len(buttons) >= 2 or bool(WEAK.search(text) or STRONG.search(text))
+    return (
+        len(buttons) >= 2
+        or MEDIA.fullmatch(buttons[0]) is not None
+        or bool(WEAK.search(text) or STRONG.search(text))
+    )
 
 
 def _meta(items: list[Labelled], sentence: bool) -> bool:
@@ -390,6 +401,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
 def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | None:
     """The headline just above the source/date line (index `meta`), perhaps over a byline.
 
+    A headline's English version under it is passed over too, and leaves the text.
     A unit's name stands under a headline (`河南省直机关工委`), so a line shaped like one is
     passed over only when a headline stands above it. With none there, it is the headline
     itself: `嫦娥探月工程再传捷报` and `全省首家互联网医院` end as a paper's and a hospital's
@@ -400,6 +412,9 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
         if roles[i] in (Role.CHROME, Role.META):  # chrome, or a document's number
             continue
         text = lines[i].text
+        if roles[i] is Role.BODY and _translation(lines, roles, i):
+            roles[i] = Role.CHROME
+            continue
         if roles[i] is Role.BODY and _byline(text):
             unit = i if UNIT.match(text) else unit
             continue
@@ -416,7 +431,8 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
 def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | None:
     """With no source/date line: the last headline-like line before the body, short lines dropped.
 
-    Only sentences, attributions (`_epigraph`) and date lines may stand between it and the body.
+    Only sentences, attributions (`_epigraph`), date lines and the headline's English
+    version may stand between it and the body.
     """
     for i in range(first):
         text = lines[i].text
@@ -432,6 +448,9 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
     for i in range(first - 1, -1, -1):
         if roles[i] is not Role.BODY or _epigraph(lines, roles, i) or _dateline(lines[i].text):
             continue
+        if _translation(lines, roles, i):
+            roles[i] = Role.CHROME
+            continue
         if looks_like_headline(lines[i].text):
             title = i
         break
@@ -441,6 +460,21 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
             if roles[i] is Role.BODY:
                 roles[i] = Role.CHROME
     return title
+
+
+def _translation(lines: list[Line], roles: list[Role], i: int) -> bool:
+    """Whether line i is a headline's version in another script, set under it.
+
+    `The 6th China International Import Expo Opens` under `第六届中国国际进口博览会开幕`: no
+    Han and no sentence, right under a line that looks like a headline.
+    """
+    text = lines[i].text
+    if HAN.search(text) or text.endswith(SENTENCE_ENDS) or not re.search("[A-Za-z]{2}", text):
+        return False
+    above = next((k for k in range(i - 1, -1, -1) if roles[k] is not Role.CHROME), None)
+    return (
+        above is not None and roles[above] is Role.BODY and looks_like_headline(lines[above].text)
+    )
 
 
 def _epigraph(lines: list[Line], roles: list[Role], i: int) -> bool:
@@ -511,6 +545,7 @@ def _tail(
         elif (
             text == headline
             or POINTER.search(text)
+            or REPOST.search(text)
             or (len(text) <= SHORT and not SENTENCE.search(text))
         ):
             roles[i] = Role.CHROME

@@ -337,3 +337,41 @@ def test_a_sentence_opening_with_a_date_under_the_headline_stays_in_the_text() -
     lede = "2023年10月12日，我市召开重点项目建设推进会。"
     article = normalised(["我市推进重点项目建设", lede, P1])
     assert (article.title, article.text) == ("我市推进重点项目建设", f"{lede}\n{P1}")
+
+
+def test_a_headlines_english_version_under_it_leaves_the_title_in_place() -> None:
+    headline = "第六届中国国际进口博览会开幕"
+    english = "The 6th China International Import Expo Opens"
+    for lines in ([headline, english, "2023-11-05 来源：新华网", P1], [headline, english, P1]):
+        article = normalised(lines)
+        assert (article.title, article.text) == (headline, P1)
+
+
+def test_attachment_file_names_under_the_download_heading_leave_the_text() -> None:
+    lines = [
+        "关于公布2023年度省级重点实验室名单的通知",
+        "发布日期：2023-07-03 来源：河南省科学技术厅",
+        P1,
+        P2,
+        "附件下载：",
+        "2023年度省级重点实验室名单.doc",
+        "省级重点实验室建设任务书（模板）.docx",
+    ]
+    assert normalised(lines).text == f"{P1}\n{P2}"
+
+
+def test_a_video_placeholder_leaves_the_text() -> None:
+    lines = ["视频｜航拍大美太行", "2023-10-20 来源：新乡日报", "[视频]", P1, "【图片】", P2]
+    assert normalised(lines).text == f"{P1}\n{P2}"
+
+
+def test_a_reposts_original_headline_and_disclaimer_leave_the_text() -> None:
+    lines = [
+        "我省新增3家国家级专精特新“小巨人”企业",
+        "2023-07-20 来源：河南日报",
+        "原标题：《我省“小巨人”企业再扩容》",
+        P1,
+        P2,
+        "声明：本文转载自河南日报，版权归原作者所有，如有侵权请联系删除。",
+    ]
+    assert normalised(lines).text == f"{P1}\n{P2}"
