@@ -128,6 +128,7 @@ POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接
 # A repost's notes about itself: its original headline, and the notice that it is one
 # (`声明：本文转载自河南日报，版权归原作者所有，如有侵权请联系删除。`), prose-like but no prose.
 REPOST = re.compile(r"^原标题[:：]|本文(?:转载|转自)|如有侵权请?(?:联系|告知|通知)|版权归原作者")
+NOT_PROSE = re.compile(f"{NOTE.pattern}|{REPOST.pattern}")  # either, in one pass over a line
 # After it: a list of other articles' headlines, or of attachments' file names (the files
 # themselves are not in the text), under a heading of its own.
 RELATED = re.compile(
@@ -229,7 +230,7 @@ def measure(text: str, repeats: int) -> Line:
     return Line(
         text,
         score,
-        prose and not labels and not NOTE.search(text) and not REPOST.search(text),
+        prose and not labels and not NOT_PROSE.search(text),
         labels,
         sentence,
         topical=(  # TOPICAL's words are among STRONG's: without one, no regex to run

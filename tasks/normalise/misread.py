@@ -99,6 +99,11 @@ def decode_run(run: str, before: str = "") -> str | None:
         segments.append(raw)
         size += len(raw)
     data = bytearray(b"".join(segments))
+    # Text that was never UTF-8 fails between the gaps too: each lost byte can spoil at most
+    # the character it belonged to and the next, so more bad stretches than that rule it out
+    # before any gap is filled (clean text came here for a rare character or a `?`).
+    if bytes(data).decode("utf-8", errors="replace").count("\ufffd") > 2 * len(lost) + 1:
+        return None
     groups: list[list[int]] = []  # consecutive lost bytes are filled together
     for at, mark in lost:
         if mark == "?" and _literal_question_mark(data, at):
