@@ -25,6 +25,7 @@ from enum import StrEnum
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    PADDED_NAME,
     REPORTER,
     UNIT,
     Label,
@@ -610,7 +611,9 @@ def _byline(text: str) -> bool:
 
 
 def _all_names(match: re.Match[str]) -> bool:
-    return all(looks_like_name(n) for n in re.split(r"[\s、，,]+", match["names"]))
+    # `（王 强）`: a name padded to the width of three is one name, as the metadata step reads it.
+    names = PADDED_NAME.sub(r"\1\2", match["names"])
+    return all(looks_like_name(n) for n in re.split(r"[\s、，,]+", names))
 
 
 def drop_boilerplate(draft: Draft) -> None:

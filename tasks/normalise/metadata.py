@@ -38,6 +38,7 @@ from tasks.normalise.labels import (
     labelled_credits,
     looks_like_name,
 )
+from tasks.normalise.pinyin import remove_pinyin
 from tasks.normalise.punctuation import fullwidth_punctuation
 from tasks.normalise.script import to_simplified
 from tasks.normalise.whitespace import tidy_lines
@@ -263,8 +264,8 @@ def _beside_headline(
 
 
 def _clean(value: str) -> str:
-    """Markup values get the treatment the text got: Simplified, full-width punctuation, tidy."""
-    text, _ = fullwidth_punctuation(to_simplified(value))
+    """Markup values get the treatment the text got: no pinyin, Simplified, full-width punctuation, tidy."""
+    text, _ = fullwidth_punctuation(to_simplified(remove_pinyin(value)[0]))
     return " ".join(tidy_lines(text))
 
 

@@ -185,6 +185,12 @@ def test_a_bracketed_name_closing_the_article_is_its_byline() -> None:
     assert got.text.endswith("持续稳定。")
 
 
+def test_a_padded_name_in_brackets_on_its_own_line_is_the_byline() -> None:
+    got = article(f"{BODY}\n（王 强）")
+    assert got.authors == ("王强",) and "王 强" not in got.text
+    assert got.text.endswith("持续稳定。")
+
+
 @pytest.mark.parametrize("ending", ["（职工）", "（2021）", "(Beijing)", "（来源：新华社）"])
 def test_other_brackets_at_the_end_are_text(ending: str) -> None:
     got = article(f"{BODY}{ending}")
@@ -275,6 +281,13 @@ def test_a_page_title_loses_only_the_site_name_on_either_side(
 ) -> None:
     markup = {"title": page_title} | ({"publisher": publisher} if publisher else {})
     assert article(BODY, **markup).title == title
+
+
+def test_a_title_from_the_markup_loses_its_pinyin_as_the_text_does() -> None:
+    assert (
+        article(BODY, title="疫情就是戰(zhàn)場——河南人防在行動").title
+        == "疫情就是战场——河南人防在行动"
+    )
 
 
 def test_the_one_h1_is_the_headline_and_is_never_cut() -> None:
