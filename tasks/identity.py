@@ -50,7 +50,7 @@ def canonical_url(url: str) -> str:
         netloc = f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    path = quote(_without_dot_segments(unquote(parts.path)), safe="/:@!$&'()*+,;=-._~%") or "/"
     query_items = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -63,6 +63,23 @@ def canonical_url(url: str) -> str:
 def document_id(canonical: str) -> str:
     """The document id: a short stable hash of the canonical locator."""
     return hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
+
+
+def _without_dot_segments(path: str) -> str:
+    """`/news/./a.html` and `/x/../news/a.html` as `/news/a.html` (RFC 3986, 5.2.4)."""
+    if "." not in path:
+        return path
+    out: list[str] = []
+    segments = path.split("/")
+    for segment in segments:
+        if segment == "..":
+            if len(out) > 1:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    if segments[-1] in (".", ".."):
+        out.append("")  # `/news/.` is the directory `/news/`
+    return "/".join(out)
 
 
 def is_web_address(text: str) -> bool:
