@@ -8,18 +8,31 @@ import os
 from pathlib import Path
 
 from conftest import run_cli, write_sources
+from httpsite import Site
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from processes import gone, ingest
-from support import article_pages, warehouse_rows
+from support import PARAGRAPH, warehouse_rows
 
-DOCS = 60
+DOCS = 40
 BATCH = 2
+# One request at a time, 0.25 s apart: the run takes 10 s or more however fast the machine,
+# so Ctrl-C after the second batch always finds it running.
+SLOW = {"delay": 0.25, "concurrency": 1}
 
 
-def setup(root: Path) -> tuple[Path, dict[str, str]]:
-    """Pages on disk, a sources file, and an environment without a Prefect server to report to."""
-    article_pages(root, DOCS)
-    write_sources(root / "sources.yaml", [{"name": "docs", "kind": "local", "path": "docs"}])
+def setup(root: Path, site: Site) -> tuple[Path, dict[str, str]]:
+    """Pages on a local server, a sources file, and no Prefect server to report to."""
+    urls = [
+        site.page(
+            f"/n/{i}.html",
+            f"<html><head><title>第{i}号通知</title></head><body><article><h1>第{i}号通知</h1>"
+            f"<p>{PARAGRAPH}</p><p>这是第{i}篇文章的正文，编号{i * 7919}。</p></article></body></html>",
+        )
+        for i in range(DOCS)
+    ]
+    write_sources(
+        root / "sources.yaml", [{"name": "web", "kind": "urls", "urls": urls, "politeness": SLOW}]
+    )
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     return root / "data" / "warehouse.duckdb", env
 
@@ -28,15 +41,18 @@ def args(warehouse: Path) -> tuple[str, ...]:
     return ("run", "--batch-size", str(BATCH), "--warehouse", str(warehouse))
 
 
-def test_ctrl_c_stops_the_run_and_its_temporary_server(tmp_path: Path, ledger: Ledger) -> None:
+def test_ctrl_c_stops_the_run_and_its_temporary_server(
+    tmp_path: Path, site: Site, ledger: Ledger
+) -> None:
     # Before, Ctrl-C reached the temporary server too; the run then retried every API call
     # against the dead server, fetching and landing on for minutes, and a second Ctrl-C or a
     # SIGTERM did not stop it.
-    warehouse, env = setup(tmp_path)
+    warehouse, env = setup(tmp_path, site)
     with ingest(*args(warehouse), cwd=tmp_path, env=env, terminal=True) as run:
         run.wait_for(r"batch 2 landed")
         children = run.children()  # the server and the extraction worker
         assert len(children) >= 2, run.output
+        assert run.proc.poll() is None, "the run ended before Ctrl-C"
         run.ctrl_c()
         code = run.finish(timeout=60)
     assert code == 130, run.output
@@ -61,11 +77,12 @@ def test_ctrl_c_stops_the_run_and_its_temporary_server(tmp_path: Path, ledger: L
     )
 
 
-def test_a_killed_run_takes_its_temporary_server_with_it(tmp_path: Path) -> None:
-    warehouse, env = setup(tmp_path)
+def test_a_killed_run_takes_its_temporary_server_with_it(tmp_path: Path, site: Site) -> None:
+    warehouse, env = setup(tmp_path, site)
     with ingest(*args(warehouse), cwd=tmp_path, env=env, terminal=True) as run:
         run.wait_for(r"batch 2 landed")
         children = run.children()
         assert len(children) >= 2, run.output
+        assert run.proc.poll() is None, "the run ended before it could be killed"
         run.kill()
     assert gone(children) == [], "the temporary server must not outlive a killed command"
