@@ -42,6 +42,12 @@ conn.close()
 """
 
 
+AS_IN_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
 class Ingest:
     """An `ingest …` subprocess whose combined output is read line by line as it comes."""
 
@@ -49,8 +55,12 @@ class Ingest:
         self, *args: str, cwd: Path, env: dict[str, str] | None = None, terminal: bool = False
     ):
         self.args = args
+        # A terminal's command gets SIGINT's default action; one started from a background job
+        # (CI under nohup, say) inherits it ignored, and Python then never raises
+        # KeyboardInterrupt. The wrapper restores the default, then becomes `ingest`.
+        command = [sys.executable, "-c", AS_IN_A_TERMINAL, INGEST] if terminal else [INGEST]
         self.proc = subprocess.Popen(
-            [INGEST, *args],
+            [*command, *args],
             cwd=cwd,
             env={**os.environ, **(env or {})},
             stdout=subprocess.PIPE,
