@@ -81,9 +81,6 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
     forms = {ch: traditional_forms().get(ch, "") for word in _KIND for ch in word}
     fold = {ord(trad): simp for simp, trads in forms.items() for trad in trads}
 
-    def either_script(word: str) -> str:
-        return "".join(f"[{ch}{forms[ch]}]" if forms[ch] else ch for ch in word)
-
     words = "|".join(either_script(w) for w in sorted(_KIND, key=len, reverse=True))
     first = "".join(sorted({w[0] + forms[w[0]] for w in _KIND}))
     pattern = re.compile(
@@ -91,6 +88,12 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
         rf"(?:[:：]|(?<=文)/|(?<=摘自)(?<![^\s—－-]摘自)(?=《))\s*"
     )
     return pattern, fold
+
+
+def either_script(word: str) -> str:
+    """A pattern for a Simplified word written in either script: 发布 as [发發髮][布佈]."""
+    forms = traditional_forms()
+    return "".join(f"[{ch}{forms[ch]}]" if forms.get(ch) else ch for ch in word)
 
 
 # Placeholders that name no one.
@@ -214,11 +217,6 @@ _SPACED_CREDITS = ("责任编辑", "通讯员", "记者", "编辑", "作者")
 @cache
 def _spaced_pattern() -> re.Pattern[str]:
     """A spaced credit word after a space or separator, before a value, in either script."""
-    forms = traditional_forms()
-
-    def either_script(word: str) -> str:
-        return "".join(f"[{ch}{forms[ch]}]" if forms.get(ch) else ch for ch in word)
-
     words = "|".join(either_script(w) for w in _SPACED_CREDITS)
     return re.compile(rf"(?<=[\s|｜/，,；;])(?P<word>{words})\s+(?=[^\s:：])")
 

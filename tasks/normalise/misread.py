@@ -23,7 +23,7 @@ from tasks.normalise.script import script_counts, simplified_only, traditional_o
 
 # A run: characters outside ASCII and the marks a decoder writes for a byte it lost.
 _RUN = re.compile(r"(?:[^\x00-\x7f\s]|\?)+")
-LOST = "\ufffd?"
+LOST = "\ufffd?"  # what decoders write for a byte they could not place
 _MARK = re.compile("([\ufffd?])")
 MIN_RUN = 4  # characters; shorter runs are too little to judge
 MAX_LOST = 3  # lost bytes in a row: more cannot be told apart
@@ -114,9 +114,10 @@ def decode_run(run: str, before: str = "") -> str | None:
             groups.append([at])
     if any(len(group) > MAX_LOST for group in groups):
         return None
+    other_script = _other_script(data)  # once a run: the gaps do not change its script
     for i, group in enumerate(groups):
         following = groups[i + 1][0] if i + 1 < len(groups) else len(data)
-        best = _fill(data, group, following, before)
+        best = _fill(data, group, following, before, other_script)
         if best is None:
             return None
         data[group[0] : group[-1] + 1] = best
@@ -132,13 +133,16 @@ def _literal_question_mark(data: bytearray, at: int) -> bool:
     return _complete(data[before:at]) and (at + 1 >= len(data) or data[at + 1] not in _CONTINUATION)
 
 
-def _fill(data: bytearray, group: list[int], following: int, before: str) -> bytes | None:
+def _fill(
+    data: bytearray, group: list[int], following: int, before: str, other_script: frozenset[str]
+) -> bytes | None:
     """The bytes for the lost positions `group` that decode to the most plausible text there.
 
     Every combination a GBK decoder could have lost is tried: each byte must fail to pair
     with the next one (or the decoder would have read a character), and the window, from
     the character before the gap to one whole character after it, must be valid UTF-8.
-    `following` is where the next gap starts: the window stops before it.
+    `following` is where the next gap starts: the window stops before it. Guesses holding a
+    character of `other_script` are not taken.
     """
     first, last = group[0], group[-1]
     start = _sequence_start(data, first)
@@ -152,7 +156,6 @@ def _fill(data: bytearray, group: list[int], following: int, before: str) -> byt
     model = char_model()
     previous = _previous_char(data, start) if start else before
     head, tail = bytes(data[start:first]), bytes(data[last + 1 : end])
-    other_script = _other_script(data)
     so_far = bytes(data[:start]).decode("utf-8", errors="replace")
     open_quotes = so_far.count("“") - so_far.count("”")
     best, best_score = None, float("-inf")
@@ -166,9 +169,9 @@ def _fill(data: bytearray, group: list[int], following: int, before: str) -> byt
         # (pinyin's à).
         if not text or not _everyday(text) or not other_script.isdisjoint(text):
             continue
-        score = model.logprob("".join(map(simplified_char, previous + text)))
-        # The dictionary behind the model has no digits: 7月 and 7有 would score alike.
         context = previous + text
+        score = model.logprob("".join(map(simplified_char, context)))
+        # The dictionary behind the model has no digits: 7月 and 7有 would score alike.
         score += AFTER_DIGIT_BONUS * sum(
             context[i - 1].isdigit() and ch in AFTER_DIGIT for i, ch in enumerate(context) if i
         )

@@ -29,7 +29,7 @@ from functools import cache, lru_cache
 
 from tasks.charset import common_han
 from tasks.normalise.draft import Draft
-from tasks.normalise.misread import repair_misread
+from tasks.normalise.misread import LOST, repair_misread
 from tasks.normalise.plausibility import (
     LOG_BACKOFF,
     QUOTE_PENALTY,
@@ -59,7 +59,6 @@ WINDOW_SLACK = 1.5
 
 # Share of a paragraph's non-ASCII characters that must be unusual to try it as UTF-8 read as GBK.
 MISREAD_DENSITY = 0.25
-LOST = "?\ufffd"  # what decoders write for a byte they could not place
 _HALF_TO_FULL = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；"})
 # A run: what a shifted decode produces (non-ASCII, ideographic space, punctuation the
 # scraper made half-width), then what ended it: an ASCII trail byte, 0x80 shown as €,
