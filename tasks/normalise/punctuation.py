@@ -11,6 +11,11 @@ they enclose contains Han: `(翟道武)` → `（翟道武）`, `(2021)` and `(B
 double quotes, paired in order along a line, become `“…”` when they enclose Han:
 `说:"我们将继续加大投入。"` → `说：“我们将继续加大投入。”`, `"We are excited."` stays.
 Small form variants from Big5-era text (`﹔` `﹐` …) become their usual forms.
+
+A `?` inside a word is no question mark but a character the page's encoding could not
+hold (`李?明`, `王?、张?杰等同志`: rare name characters outside GB2312). It becomes `□`, the
+虚缺号 GB/T 15834 sets for a missing character, when no question stands before it in its
+clause and what precedes it cannot end a question (`他来了?我不信` stays a question).
 """
 
 from __future__ import annotations
@@ -44,6 +49,19 @@ _PAIR = re.compile(rf"\(([^()\n]*[{_HAN}][^()\n]*)\)")
 _QUOTES = re.compile(r'"([^"\n]*)"')
 _SMALL_FORMS = {"﹐": "，", "﹑": "、", "﹒": "．", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
 _SMALL = re.compile("[﹐﹑﹒﹔﹕﹖﹗]")
+MISSING = "□"  # GB/T 15834's 虚缺号: a character the source could not show
+# A `?` run between Han characters, or before the `、` of a list of names: a candidate for
+# characters the encoding lost.
+_QUERY_IN_WORD = re.compile(rf"(?<=[{_HAN}])\?{{1,3}}(?=[{_HAN}、])")
+_CLAUSE_START = re.compile(r"[，。！？；：、,.!?;:\n“”\"]")
+_CLAUSE_MAX = 40  # characters looked back for a question word
+# What makes a clause a question: interrogative words and particles, and `A不A`.
+_QUESTION = re.compile(
+    r"吗|呢|吧|什么|怎|为何|为啥|如何|哪|谁|几|多少|是否|难道|岂|何|可否|能否|有没有|"
+    r"([\u3400-\u9fff])不\1"
+)
+# A character that ends a sentence, never a name: `他来了?我不信` asks.
+_FINAL_PARTICLES = "了的啊呀吗呢吧嘛哦啦么"
 
 
 def _convert_marks(text: str) -> tuple[str, int]:
@@ -66,6 +84,24 @@ def _convert_quotes(text: str) -> tuple[str, int]:
         return f"“{pair[1]}”"
 
     return _QUOTES.sub(chinese, text), count
+
+
+def mark_missing(text: str) -> tuple[str, int]:
+    """`?` standing for characters the source's encoding lost, as `□`; return the text and count."""
+    count = 0
+
+    def missing(match: re.Match[str]) -> str:
+        nonlocal count
+        before = text[max(0, match.start() - _CLAUSE_MAX) : match.start()]
+        clause = _CLAUSE_START.split(before)[-1]
+        if _QUESTION.search(clause) or clause[-1] in _FINAL_PARTICLES:
+            return match[0]
+        count += len(match[0])
+        return MISSING * len(match[0])
+
+    if "?" not in text:
+        return text, 0
+    return _QUERY_IN_WORD.sub(missing, text), count
 
 
 def fullwidth_punctuation(text: str) -> tuple[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.normalise.punctuation import fullwidth_punctuation
+from tasks.normalise.punctuation import fullwidth_punctuation, mark_missing
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,30 @@ def test_the_same_sentence_with_half_or_full_width_commas_reads_the_same() -> No
 )
 def test_clean_mixed_text_is_left_as_it_is(kept: str) -> None:
     assert fullwidth_punctuation(kept)[0] == kept
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("党员干部李?明同志带头深入基层", "党员干部李□明同志带头深入基层"),
+        ("会上，王?、张?杰等同志作了交流发言", "会上，王□、张□杰等同志作了交流发言"),
+        ("获奖者为刘??同志", "获奖者为刘□□同志"),
+    ],
+)
+def test_a_question_mark_inside_a_name_marks_a_missing_character(before: str, after: str) -> None:
+    # GBK/GB2312 pages lose rare name characters as `?`; 虚缺号 □ says one is missing.
+    assert mark_missing(before) == (after, after.count("□"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "群众问:为什么要这样做?工作人员耐心解释",
+        "这是真的吗?很多群众不敢相信",
+        "他来了?我不信",
+        "你们好不好?大家齐声回答",
+        "http://x.cn/a?b=1",
+    ],
+)
+def test_a_question_mark_after_a_question_stays_a_question(question: str) -> None:
+    assert mark_missing(question) == (question, 0)
