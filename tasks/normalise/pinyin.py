@@ -7,6 +7,12 @@ combining accents, the IPA letters ɑ and ɡ for a and g, capitals, a space insi
 the parentheses. Everything else in parentheses stays: names `(翟道武)`, sources
 `(来源:…)`, `(职工)`, years `(2021)`, Latin words `(Beijing)`, and toneless Latin
 such as `(de)` or `(Hu)`, since those cannot be told from ordinary text.
+
+A pronunciation guide stays: news gives the reading of a place's or a person's character
+a reader might get wrong (`单(shàn)县`, `蚌(bèng)埠`), once or twice in an article, where a
+converter annotates every character it converted (seed 002: 151 times, each after a
+Traditional-only character). A text with at most GUIDE_MAX annotations, none after a
+Traditional-only character, keeps them.
 """
 
 from __future__ import annotations
@@ -76,6 +82,7 @@ _ANNOTATION = re.compile(
     rf"[(（](?:(?<={_HAN}[(（])|(?<={_HAN} [(（])) ?([{_LETTERS}]{{1,10}}) ?[)）]"
 )
 _IPA = str.maketrans("ɑɡ", "ag")
+GUIDE_MAX = 2
 
 
 @cache
@@ -92,11 +99,12 @@ def is_syllable(word: str) -> bool:
 
 def remove_pinyin(text: str) -> tuple[str, int]:
     """Drop pinyin annotations after Han characters; return the text and how many went."""
+    found = [m for m in _ANNOTATION.finditer(text) if is_syllable(m.group(1))]
+    if _guide(text, found):
+        return text, 0
     kept: list[str] = []
     last = removed = 0
-    for match in _ANNOTATION.finditer(text):
-        if not is_syllable(match.group(1)):
-            continue
+    for match in found:
         start, end = match.span()
         # `建设 (shè) 引领`: the spaces around an annotation set apart go with it.
         if text[start - 1] == " ":
@@ -109,3 +117,19 @@ def remove_pinyin(text: str) -> tuple[str, int]:
         return text, 0
     kept.append(text[last:])
     return "".join(kept), removed
+
+
+def _guide(text: str, annotations: list[re.Match[str]]) -> bool:
+    """Whether the annotations are a writer's pronunciation guide, not a converter's."""
+    if not annotations or len(annotations) > GUIDE_MAX:
+        return False
+    from tasks.normalise.script import traditional_only
+
+    traditional = traditional_only()
+    return not any(_annotated(text, m) in traditional for m in annotations)
+
+
+def _annotated(text: str, annotation: re.Match[str]) -> str:
+    """The character an annotation follows (`建设 (shè)` annotates 设)."""
+    before = annotation.start() - 1
+    return text[before - 1] if text[before] == " " else text[before]

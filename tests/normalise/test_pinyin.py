@@ -15,9 +15,9 @@ from tasks.normalise.pinyin import is_syllable, remove_pinyin
         ("創(chuàng)建無疫", "創建無疫"),
         ("轉(zhuǎn)運", "轉運"),
         ("社區(qū)", "社區"),
-        ("全角括号战（zhàn）场", "全角括号战场"),
-        ("混合括号战(zhàn）场", "混合括号战场"),
-        ("绿(lǜ)色", "绿色"),
+        ("全角括号戰（zhàn）場", "全角括号戰場"),
+        ("混合括号戰(zhàn）場", "混合括号戰場"),
+        ("綠(lǜ)色", "綠色"),
         # Other ways converters write them: combining accents, IPA ɑ and ɡ, capitals, spaces.
         ("疫情就是戰(zha\u0300n)場", "疫情就是戰場"),
         ("引領(lǐnɡ)工作，戰(zhɑ̀n)場", "引領工作，戰場"),
@@ -50,6 +50,24 @@ def test_annotations_after_han_characters_are_removed(annotated: str, clean: str
 )
 def test_ordinary_parentheses_survive(ordinary: str) -> None:
     assert remove_pinyin(ordinary) == (ordinary, 0)
+
+
+@pytest.mark.parametrize(
+    "guided",
+    [
+        "山东单(shàn)县是一个历史悠久的地方。",
+        "安徽蚌(bèng)埠和六(lù)安两地签署合作协议。",
+        "记者来到单 (shàn) 县采访。",
+    ],
+)
+def test_a_pronunciation_guide_in_an_article_stays(guided: str) -> None:
+    assert remove_pinyin(guided) == (guided, 0)
+
+
+def test_a_converters_annotations_go_however_few() -> None:
+    assert remove_pinyin("單(dān)位") == ("單位", 1)  # after a Traditional-only character
+    dense = "单(dān)位的发(fā)展和关(guān)心"  # more than a guide gives
+    assert remove_pinyin(dense) == ("单位的发展和关心", 3)
 
 
 def test_annotations_are_counted_once_each_in_every_shape() -> None:
