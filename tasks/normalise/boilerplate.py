@@ -25,6 +25,7 @@ from enum import StrEnum
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    ISSUER,
     PADDED_NAME,
     REPORTER,
     UNIT,
@@ -47,6 +48,7 @@ class Role(StrEnum):
     BYLINE = "byline"  # a writer or unit named under the headline
     META = "meta"  # source and date lines
     CREDIT = "credit"  # writers and editors after the article
+    SIGNATURE = "signature"  # the body that signs a notice, above its date (落款)
     NOTE = "note"  # editor's note or call to action before the article
     CHROME = "chrome"
 
@@ -151,6 +153,8 @@ NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 # A line that ends as a sentence does (closing quotes and brackets aside).
 SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
+# What a credit never holds and speech does: an interview's `记者：…？` is a question.
+SPEECH = re.compile(r"[！？!?]")
 CLOSERS = "”’」』）)"
 HAN = re.compile(r"[\u3400-\u9fff]")
 # An official document's number, above or below its headline: `豫政〔2022〕12号`,
@@ -170,6 +174,17 @@ PROSE_MIN = 25  # characters; a prose paragraph is at least this long …
 PROSE_DENSITY = 1 / 40  # … with at least this many sentence marks per character
 TITLE_MIN, TITLE_MAX = 6, 80  # a headline's length in characters
 BODY_GAP = 3  # headings allowed between two paragraphs of one body (sentences do not count)
+# A notice's headline may be four characters, its genre after its subject: `停水通知`. A
+# column's name is made of genre and section words only (`通知公告`, `重要通知`).
+GENRE_TITLE = re.compile(
+    r"^(?!(?:通知|公告|公示|通告|最新|重要|热点|工作|紧急))[\u3400-\u9fff]{2,3}"
+    r"(?:通知|公告|通告|公示|启事|声明|决定|通报|批复|倡议书|公开信|告知书)$"
+)
+# How a notice or letter addresses its readers, above its first paragraph: `各位居民：`,
+# `各县（市、区）人民政府，省政府各部门：`, `尊敬的客户：`, `同志们：`.
+SALUTATION = re.compile(
+    r"^(?:(?:各|全体|尊敬的|亲爱的)[^。！？!?]{1,40}|[^。！？!?]{0,6}(?:同志|朋友)们)[：:]$"
+)
 SENTENCE_MIN = 10  # characters; a shorter line ending in `。` is no sentence to go by
 SHORT = 15  # at the edges of an article, a line this short without punctuation is chrome
 # Labels that date anything, an event as well as the page: `时间：`, `日期：` (and 時間).
@@ -374,7 +389,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             roles[i] = Role.META  # a document's number: metadata, but no source/date line
         elif NOTE.search(lines[i].text):
             roles[i] = Role.NOTE
-        elif lines[i].labels & {Label.AUTHOR, Label.EDITOR} or REPORTER.match(lines[i].text):
+        elif _credit(lines[i]) or REPORTER.match(lines[i].text):
             roles[i] = Role.BYLINE
     metas = [i for i in range(first) if lines[i].labels & {Label.SOURCE, Label.PUBLISHED}]
     title = _headline_above(lines, roles, metas[0]) if metas else None
@@ -444,11 +459,18 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
             and not SENTENCE.search(text)
             and not looks_like_headline(text)
             and not _epigraph(lines, roles, i)
+            and not (i == first - 1 and SALUTATION.match(text))
         ):
             roles[i] = Role.CHROME
     title = None
     for i in range(first - 1, -1, -1):
-        if roles[i] is not Role.BODY or _epigraph(lines, roles, i) or _dateline(lines[i].text):
+        text = lines[i].text
+        if (
+            roles[i] is not Role.BODY
+            or _epigraph(lines, roles, i)
+            or _dateline(text)
+            or (i == first - 1 and SALUTATION.match(text))
+        ):
             continue
         if _translation(lines, roles, i):
             roles[i] = Role.CHROME
@@ -530,7 +552,10 @@ def _tail(
     related = False  # under a `相关新闻` heading: other articles' headlines
     for i in range(last + 1, len(lines)):
         text, labels = lines[i].text, lines[i].labels
-        if labels & {Label.AUTHOR, Label.EDITOR}:
+        if _signature(lines, roles, i):
+            # The date under it is when the notice was signed, not published: it goes.
+            roles[i], roles[i + 1], closing = Role.SIGNATURE, Role.CHROME, i + 1
+        elif _credit(lines[i]):
             roles[i], closing = Role.CREDIT, i
         elif labels & {Label.SOURCE, Label.PUBLISHED}:
             roles[i], closing = Role.META, i
@@ -557,6 +582,21 @@ def _tail(
                 roles[i] = Role.CHROME  # after the closing credits comes the page footer
 
 
+def _signature(lines: list[Line], roles: list[Role], i: int) -> bool:
+    """Whether line i signs a notice: an issuing body's name alone, its date alone under it."""
+    return (
+        i + 1 < len(lines)
+        and roles[i] is Role.BODY
+        and ISSUER.match(lines[i].text) is not None
+        and date_only(lines[i + 1].text)
+    )
+
+
+def _credit(line: Line) -> bool:
+    """A writer's or editor's credit; `记者：谢谢您接受采访！` is an interview's last question."""
+    return bool(line.labels & {Label.AUTHOR, Label.EDITOR}) and not SPEECH.search(line.text)
+
+
 def _markup_headline(lines: list[Line], i: int, markup: frozenset[str]) -> bool:
     """Whether line i is the `<title>`'s headline standing over its source/date line, or last.
 
@@ -577,7 +617,7 @@ def _markup_headline(lines: list[Line], i: int, markup: frozenset[str]) -> bool:
 def looks_like_headline(text: str) -> bool:
     """Whether a line can be a headline: long enough, not a sentence, not chrome."""
     return (
-        TITLE_MIN <= len(text) <= TITLE_MAX
+        (TITLE_MIN <= len(text) <= TITLE_MAX or GENRE_TITLE.match(text) is not None)
         and HAN.search(text) is not None
         and not text.rstrip(CLOSERS).endswith(("。", "：", ":", "；", ";", "，", ","))
         and not _dateline(text)

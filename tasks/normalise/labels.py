@@ -119,6 +119,12 @@ UNIT = re.compile(
     r"^[\u3400-\u9fff（）()]{2,10}"
     r"(?:委员会|工委|党委|委|办公室|办|局|厅|部|中心|网|报社|报|杂志社|电视台|研究院|院|处|室|站)$"
 )
+# The body that signs a notice under its last line (落款), above the date: `县自来水公司`.
+ISSUER = re.compile(
+    r"^[\u3400-\u9fff（）()]{2,24}"
+    r"(?:委员会|工委|党委|委|办公室|办|局|厅|部|中心|研究院|院|处|站|政府|公司|集团|协会|学会|"
+    r"联合会|医院|学校|大学|学院|银行|社区|街道|指挥部|领导小组|所|队|馆)$"
+)
 # A reporter's byline, alone or opening the lede: `本报讯（记者 王小明）`, `记者 张三 李四`.
 REPORTER = re.compile(
     r"^(?:\S{0,12}?(?:讯|电))?\s*[（(]?\s*(?:本报|本网|特约)?(?:记者|通讯员)\s*"

@@ -71,11 +71,16 @@ _SITE = re.compile(
 
 def read_metadata(draft: Draft) -> None:
     """Fill title, date, publisher, authors and editors from the text, then from markup."""
+    signature = None
     for role, line in draft.aside:
         if role is Role.TITLE and draft.title is None:
             draft.title = line
         elif role in (Role.META, Role.CREDIT, Role.BYLINE):
             _read_line(draft, line)
+        elif role is Role.SIGNATURE:
+            signature = line
+    # A notice's signer publishes it, unless a source line says who did.
+    draft.publisher = draft.publisher or signature
     _bylines_in_body(draft)
     _from_markup(draft)
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)

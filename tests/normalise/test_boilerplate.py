@@ -375,3 +375,45 @@ def test_a_reposts_original_headline_and_disclaimer_leave_the_text() -> None:
         "声明：本文转载自河南日报，版权归原作者所有，如有侵权请联系删除。",
     ]
     assert normalised(lines).text == f"{P1}\n{P2}"
+
+
+def test_an_interviews_closing_question_is_not_a_credit() -> None:
+    got = normalised(
+        [
+            "防汛物资储备工作全面完成",
+            "记者从省应急管理厅获悉，全省防汛物资储备工作已全面完成。就相关问题，记者采访了负责同志。",
+            "记者：今年防汛物资储备有哪些新特点？",
+            "答：今年我们重点加强了基层物资储备，共储备各类防汛物资价值5.6亿元，覆盖全省所有乡镇。",
+            "记者：谢谢您接受采访！",
+            "责任编辑：张三",
+        ]
+    )
+    assert got.text.endswith("记者：谢谢您接受采访！")
+    assert got.authors == () and got.editors == ("张三",)
+
+
+WATER_NOTICE = [
+    "停水通知",
+    "各位居民：",
+    "因供水管网维修改造，定于2023年5月6日8:00至18:00对城区部分路段停止供水，请提前做好储水准备。",
+    "特此通知。",
+    "县自来水公司",
+    "2023年5月4日",
+]
+
+
+def test_a_notice_keeps_its_short_title_its_salutation_and_its_signer() -> None:
+    got = normalised(WATER_NOTICE)
+    assert got.title == "停水通知"
+    assert got.text.split("\n") == WATER_NOTICE[1:4]
+    # The signer publishes the notice; the date it was signed is not the date it was published.
+    assert (got.publisher, got.published) == ("县自来水公司", None)
+
+
+def test_a_columns_name_is_no_notice_title() -> None:
+    assert normalised(["通知公告", *WATER_NOTICE[1:]]).title is None
+
+
+def test_a_stated_source_outranks_the_signer() -> None:
+    got = normalised([WATER_NOTICE[0], "来源：县政府办公室", *WATER_NOTICE[1:]])
+    assert got.publisher == "县政府办公室"
