@@ -6,7 +6,6 @@ workers, so flows only decide what to run and when. Nothing here knows Prefect.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,7 +18,7 @@ from tasks.guard import reach_for
 from tasks.load import load_file
 from tasks.process import ProcessOptions, observe, process, skip_if_processed
 from tasks.records import Failure, Locator, Observed, Payload, Prior
-from tasks.settings import Settings
+from tasks.settings import Settings, usable_cores
 from tasks.sources import Source
 from tasks.workers import Lost, WorkerPool, claim, dismiss, stand_by
 
@@ -233,14 +232,6 @@ def workers_standing_by(settings: Settings, options: ProcessOptions) -> Iterator
         yield pool
     finally:
         dismiss(pool)
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity where the OS says, else all)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _lost(payload: Payload, lost: Lost) -> Observed:

@@ -167,7 +167,11 @@ def _workers(env: Mapping[str, str], workers: int | None) -> int:
     if workers is not None:
         if workers < 1:
             raise ConfigError([f"workers must be at least 1, got {workers}."])
-        return workers
+        return _within_cores(
+            workers,
+            "--workers (the flow's `workers` parameter)",
+            "Give {cores} or fewer, or leave it out for $INGEST_WORKERS or 1.",
+        )
     value = env.get("INGEST_WORKERS")
     if not value:
         return 1
@@ -177,7 +181,35 @@ def _workers(env: Mapping[str, str], workers: int | None) -> int:
         n = 0
     if n < 1:
         raise ConfigError([f"$INGEST_WORKERS must be a whole number of at least 1, got {value!r}."])
-    return n
+    return _within_cores(n, "$INGEST_WORKERS", "Set it to {cores} or fewer, or unset it for 1.")
+
+
+def _within_cores(workers: int, given_as: str, fix: str) -> int:
+    """The count when the cores can run that many extraction processes; else a ConfigError.
+
+    Extraction is CPU-bound: a worker beyond the cores this process may use only adds its
+    memory (about 250 MB) and contention. The limit is the machine the run executes on, so a
+    deployment run on a bigger machine may use its cores.
+    """
+    cores = usable_cores()
+    if workers > cores:
+        raise ConfigError(
+            [
+                f"{given_as} asks for {workers} extraction processes, but this machine lets the "
+                f"run use {cores} core{'s' if cores != 1 else ''}; extraction is CPU-bound, so "
+                f"processes beyond the cores add only memory (about 250 MB each). "
+                + fix.format(cores=cores)
+            ]
+        )
+    return workers
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS says, else all)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -15,7 +15,8 @@ from httpsite import Site
 
 from flows.cli import temporary_server
 from flows.cli.temporary_server import STARTUP_TIMEOUT_ENV, ServerFailed, TemporaryServer
-from tasks.sources import load_sources
+from tasks.settings import build_settings, usable_cores
+from tasks.sources import ConfigError, load_sources
 
 TEXT = "samples/texts/qizhi-2021-10-21-jgdj.txt"
 
@@ -296,6 +297,25 @@ def test_a_bad_number_of_workers_is_refused_before_anything_starts(samples_copy:
     assert result.returncode == 2, result.stderr
     assert "$INGEST_WORKERS must be a whole number of at least 1, got 'two'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_more_workers_than_cores_is_refused_naming_the_limit(samples_copy: Path) -> None:
+    too_many = str(usable_cores() + 1)
+    limit = f"this machine lets the run use {usable_cores()} core"
+    result = run_cli("run", "--workers", too_many, cwd=samples_copy)
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Traceback" not in message, message
+    assert f"--workers (the flow's `workers` parameter) asks for {too_many}" in message
+    assert limit in message and "extraction is CPU-bound" in message
+    assert not (samples_copy / "data" / "warehouse.duckdb").exists()
+    result = run_cli("reprocess", "--dry-run", cwd=samples_copy, env={"INGEST_WORKERS": too_many})
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and f"$INGEST_WORKERS asks for {too_many}" in message, message
+    assert limit in message and f"Set it to {usable_cores()} or fewer" in message
+    # A deployed run's `workers` parameter goes through the same settings, on the worker's machine.
+    with pytest.raises(ConfigError, match="extraction is CPU-bound"):
+        build_settings(samples_copy / "sources.yaml", workers=usable_cores() + 1, environ={})
+    assert build_settings(samples_copy / "sources.yaml", workers=usable_cores()).workers > 0
 
 
 def test_a_negative_wait_is_refused_by_every_command_that_waits(samples_copy: Path) -> None:

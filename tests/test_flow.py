@@ -15,7 +15,7 @@ from tasks.identity import url_locator
 from tasks.process import ProcessOptions
 from tasks.records import Observed
 from tasks.reprocess import build_reprocess_settings
-from tasks.settings import build_settings
+from tasks.settings import batch_size_for, build_settings
 from tasks.sources import ConfigError
 from tasks.version import pipeline_version
 
@@ -67,10 +67,10 @@ def test_without_a_batch_size_a_run_takes_100_documents_per_worker(
 
 def test_the_default_batch_follows_the_workers_and_a_given_size_wins(samples_copy: Path) -> None:
     sources = samples_copy / "sources.yaml"
-    assert build_settings(sources, workers=3, environ={}).batch_size == 300
-    assert build_settings(sources, workers=8, environ={}).batch_size == 400  # memory: capped
+    assert batch_size_for(None, 3) == 300  # counts a bigger machine allows
+    assert batch_size_for(None, 8) == 400  # memory: capped
     assert build_settings(sources, environ={"INGEST_WORKERS": "2"}).batch_size == 200
-    assert build_settings(sources, batch_size=7, workers=3).batch_size == 7
+    assert build_settings(sources, batch_size=7, workers=2).batch_size == 7
     assert (
         build_reprocess_settings(samples_copy / "w.duckdb", workers=2, environ={}).batch_size == 200
     )
