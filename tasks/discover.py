@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -242,22 +243,11 @@ def _feed(source: FeedSource, fetcher: Fetcher) -> Iterator[Locator | Failure]:
     if isinstance(root, Failure):
         yield root
         return
-    links: list[str] = []
-    for el in root.iter():  # type: ignore[attr-defined]
-        name = _local_name(el.tag)
-        if name not in ("item", "entry"):
-            continue
-        for child in el:
-            if _local_name(child.tag) != "link":
-                continue
-            href = child.get("href")
-            if href is not None:  # Atom
-                if child.get("rel", "alternate") == "alternate":
-                    links.append(href.strip())
-                    break
-            elif child.text and child.text.strip():  # RSS
-                links.append(child.text.strip())
-                break
+    links = [
+        link
+        for el in root.iter()  # type: ignore[attr-defined]
+        if _local_name(el.tag) in ("item", "entry") and (link := _item_link(el))
+    ]
     if not links and _local_name(root.tag) not in ("rss", "feed", "rdf"):
         yield Failure(
             Locator(source.name, "http", source.url, source.url, "", "feed"),
@@ -269,3 +259,27 @@ def _feed(source: FeedSource, fetcher: Fetcher) -> Iterator[Locator | Failure]:
         return
     for link in links:
         yield url_locator(source.name, urljoin(source.url, link), via="feed")
+
+
+def _item_link(item: Element) -> str | None:
+    """The page an RSS item or Atom entry is about: its link, else its permalink guid (RSS)."""
+    for child in item:
+        if _local_name(child.tag) != "link":
+            continue
+        href = child.get("href")
+        if href is not None:  # Atom
+            if child.get("rel", "alternate") == "alternate":
+                return href.strip()
+        elif child.text and child.text.strip():  # RSS
+            return child.text.strip()
+    for child in item:
+        # RSS 2.0: a guid is the item's URL unless isPermaLink="false"; some feeds give no
+        # <link> at all. A guid that is not an absolute http(s) URL names nothing to fetch.
+        if (
+            _local_name(child.tag) == "guid"
+            and child.get("isPermaLink", "true").strip().lower() != "false"
+        ):
+            guid = (child.text or "").strip()
+            if urlsplit(guid).scheme in ("http", "https"):
+                return guid
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from httpsite import Site
 
 from tasks.sources import ConfigError, LocalSource, UrlsSource, load_sources
 
@@ -213,3 +214,33 @@ def test_local_discovery_names_files_as_file_locator_does(tmp_path: Path) -> Non
         str((real / "a.html").resolve()),
         str((real / "2024" / "07" / "b.html").resolve()),
     }
+
+
+def test_rss_items_with_only_a_permalink_guid_are_discovered_by_it(
+    tmp_path: Path, site: Site
+) -> None:
+    from tasks.discover import discover
+    from tasks.fetch import Fetcher
+
+    items = [
+        "<item><title>link</title><link>https://example.org/a.html</link>"
+        '<guid isPermaLink="false">a-1</guid></item>',
+        "<item><title>guid, no attribute</title><guid>https://example.org/b.html</guid></item>",
+        '<item><title>guid, true</title><guid isPermaLink="true">https://example.org/c.html</guid>'
+        "</item>",
+        '<item><title>guid, not a URL</title><guid isPermaLink="false">'
+        "https://example.org/d.html</guid></item>",
+        "<item><title>guid that is no URL</title><guid>tag:example.org,2024:e</guid></item>",
+    ]
+    feed = f'<rss version="2.0"><channel>{"".join(items)}</channel></rss>'
+    url = site.page("/rss.xml", feed, content_type="application/rss+xml")
+    path = write(tmp_path, f"sources:\n  - name: feed\n    kind: feed\n    url: {url}\n")
+    parsed = load_sources(path)
+    [source] = parsed.sources
+    with Fetcher(parsed.fetch, "zh-corpus-test") as fetcher:
+        found = list(discover(source, tmp_path, fetcher))
+    assert [loc.address for loc in found] == [
+        "https://example.org/a.html",
+        "https://example.org/b.html",
+        "https://example.org/c.html",
+    ]
