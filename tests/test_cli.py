@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
 from conftest import ROOT, run_cli, write_sources
@@ -169,6 +172,25 @@ def test_query_prints_table_csv_and_json(landed: Path) -> None:
     rows = json.loads(run_cli("query", sql, "--format", "json", cwd=landed).stdout)
     assert {r["source_script"] for r in rows} == {"hans", "hant"}
     assert sum(r["n"] for r in rows) == 10
+
+
+def test_query_json_and_csv_keep_every_value_of_repeated_column_names(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    sql = "select 1 as a, 2 as a, 3 as a_2, 4 as b"
+    result = run_cli("query", sql, "--format", "json", "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [{"a": 1, "a_3": 2, "a_2": 3, "b": 4}]
+    assert "more than one column is named a" in result.stderr and "column 2 a_3" in result.stderr
+    result = run_cli("query", sql, "--format", "csv", "--warehouse", str(warehouse))
+    assert list(csv.DictReader(io.StringIO(result.stdout))) == [
+        {"a": "1", "a_3": "2", "a_2": "3", "b": "4"}
+    ]
+    assert "column 2 a_3" in result.stderr
+    plain = run_cli(
+        "query", "select 1 as a, 2 as b", "--format", "json", "--warehouse", str(warehouse)
+    )
+    assert plain.stderr == "" and json.loads(plain.stdout) == [{"a": 1, "b": 2}]
 
 
 def test_query_is_read_only(landed: Path) -> None:

@@ -16,6 +16,7 @@ from flows.cli.common import (
     add_warehouse_option,
     command,
     console,
+    err_console,
     wait_policy,
     warehouse_path,
 )
@@ -34,12 +35,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Run the query and print it in the chosen format."""
     result = run_query(warehouse_path(args), args.sql, wait_policy(args))
+    columns = result.columns
+    if args.format in ("csv", "json"):
+        columns = unique_names(result.columns)
+        renamed = [
+            (i, given, name)
+            for i, (given, name) in enumerate(zip(result.columns, columns, strict=True), 1)
+            if given != name
+        ]
+        if renamed:
+            repeated = ", ".join(dict.fromkeys(given for _, given, _ in renamed))
+            calls = ", ".join(f"column {i} {name}" for i, _, name in renamed)
+            err_console().print(
+                f"note: more than one column is named {repeated}, so this output calls {calls} "
+                "to keep every value; give each column its own alias (AS name) to choose"
+            )
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(result.columns)
+        writer.writerow(columns)
         writer.writerows([[_plain(v) for v in row] for row in result.rows])
     elif args.format == "json":
-        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        records = [dict(zip(columns, row, strict=True)) for row in result.rows]
         print(json.dumps(records, ensure_ascii=False, indent=2, default=_json_default))
     else:
         table = Table(show_lines=False)
@@ -50,6 +66,23 @@ def handle(args: argparse.Namespace) -> int:
         console().print(table)
         console().print(f"{len(result.rows)} row(s)")
     return 0
+
+
+def unique_names(columns: list[str]) -> list[str]:
+    """Column names made unique for formats that key by name: a repeat of `a` becomes `a_2`.
+
+    A suffix never takes a name the result already has (`a, a, a_2` gives `a, a_3, a_2`).
+    """
+    given = set(columns)
+    taken: set[str] = set()
+    names = []
+    for name in columns:
+        unique, n = name, 2
+        while unique in taken or (unique != name and unique in given):
+            unique, n = f"{name}_{n}", n + 1
+        taken.add(unique)
+        names.append(unique)
+    return names
 
 
 def _plain(value: object) -> object:
