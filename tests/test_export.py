@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ingest_flow, run_cli
+from conftest import ingest_flow, query, run_cli
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -138,3 +138,22 @@ def test_an_export_replaced_in_the_other_format_leaves_no_orphan(
     assert sorted(p.name for p in out.iterdir()) == ["articles.parquet", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["file"] == "articles.parquet" and manifest["rows"] == 3
+
+
+def test_jsonl_export_writes_times_in_iso_8601(samples_copy: Path) -> None:
+    ingest_flow(samples_copy)
+    export(samples_copy, "--format", "jsonl", "--out", str(samples_copy / "j"))
+    records = {
+        r["locator"]: r
+        for r in map(
+            json.loads, (samples_copy / "j" / "articles.jsonl").read_text("utf-8").splitlines()
+        )
+    }
+    landed = dict(query(samples_copy, "select locator, valid_from from articles"))
+    for locator, record in records.items():
+        valid_from = record["valid_from"]
+        assert "T" in valid_from and valid_from.endswith("+00:00"), valid_from
+        assert datetime.fromisoformat(valid_from) == landed[locator]
+    dated = records["samples:texts/scdfz-2022-09-16-zgjx.txt"]
+    # The page states a wall-clock time with no zone: ISO 8601 without an offset.
+    assert dated["published_at"] == "2022-09-16T08:35:31"

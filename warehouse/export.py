@@ -51,6 +51,30 @@ def _earlier_export(out_dir: Path) -> str | None:
     return next((name for name, _ in FORMATS.values() if (out_dir / name).exists()), None)
 
 
+# DuckDB's JSON writer prints its own text form (`2026-11-22 10:00:00+00`); readers of JSON
+# expect ISO 8601. The session's zone is UTC, so a TIMESTAMPTZ's offset is always +00:00; a
+# TIMESTAMP has no zone (`published_at`: the page's own wall-clock time) and gets none.
+_SECONDS = "strftime({c}, '%Y-%m-%dT%H:%M:%S')"
+_FRACTION = "CASE WHEN epoch_us({c}) % 1000000 <> 0 THEN strftime({c}, '.%f') ELSE '' END"
+_ISO = {
+    "TIMESTAMP WITH TIME ZONE": f"{_SECONDS} || {_FRACTION} || '+00:00'",
+    "TIMESTAMP": f"{_SECONDS} || {_FRACTION}",
+}
+
+
+def _iso_times(conn: duckdb.DuckDBPyConnection, select: str) -> str:
+    """`select` with its timestamp columns as ISO 8601 text (dates already print as YYYY-MM-DD)."""
+    columns = conn.execute(f"DESCRIBE {select}").fetchall()
+    if not any(kind in _ISO for _, kind, *_ in columns):
+        return select
+    items = []
+    for name, kind, *_ in columns:
+        quoted = '"' + name.replace('"', '""') + '"'
+        form = _ISO.get(kind)
+        items.append(f"{form.format(c=quoted)} AS {quoted}" if form else quoted)
+    return f"SELECT {', '.join(items)} FROM ({select})"
+
+
 def export(
     path: Path,
     out_dir: Path,
@@ -91,7 +115,8 @@ def export(
         select = f"SELECT * FROM {source} WHERE ({where or 'true'}\n) ORDER BY document_id"
         literal = str(partial).replace("'", "''")
         try:
-            rows = conn.execute(f"COPY ({select}) TO '{literal}' ({options})").fetchall()[0][0]
+            written = _iso_times(conn, select) if fmt == "jsonl" else select
+            rows = conn.execute(f"COPY ({written}) TO '{literal}' ({options})").fetchall()[0][0]
             pipelines = [
                 r[0]
                 for r in conn.execute(
