@@ -163,6 +163,41 @@ def test_history_lists_versions_and_diffs_them(landed: Path, prefect_api: str) -
     assert "+越是紧要关头和危急时刻，越能映照初心" in diff.stdout
 
 
+def test_history_finds_a_document_by_the_url_it_redirected_to(
+    tmp_path: Path, site: Site, prefect_api: str
+) -> None:
+    page = (ROOT / "samples" / "pages" / "hnjgdj-2022-07-20-rfzx.html").read_bytes()
+    final = site.page("/2024/final.html", page)
+    shared = site.page("/shared.html", page)
+    moved = site.page("/old.html", b"", status=301, headers={"Location": "/2024/final.html"})
+    first = site.page("/a.html", b"", status=302, headers={"Location": "/shared.html"})
+    second = site.page("/b.html", b"", status=302, headers={"Location": "/shared.html"})
+    write_sources(
+        tmp_path / "sources.yaml",
+        [
+            {
+                "name": "web",
+                "kind": "urls",
+                "urls": [moved, first, second],
+                "politeness": {"delay": 0},
+            }
+        ],
+    )
+    result = run_cli("run", "--json", cwd=tmp_path, env={"PREFECT_API_URL": prefect_api})
+    assert json.loads(result.stdout)["new"] == 3, result.stderr
+    # Recorded under the URL it was discovered by, found by where it led, however spelled.
+    respelled = final.replace("http://", "HTTP://") + "?utm_source=x"
+    history = run_cli("history", respelled, cwd=tmp_path)
+    assert history.returncode == 0, history.stderr
+    out = " ".join(history.stdout.split())
+    assert moved in out and f"redirected to {final}" in out and "current" in out
+    # Two documents led to one URL: both are named, and neither is picked for the user.
+    both = run_cli("history", shared, cwd=tmp_path)
+    message = " ".join(both.stderr.split())
+    assert both.returncode == 2 and "2 documents were redirected to" in message, message
+    assert first in message and second in message
+
+
 def test_query_prints_table_csv_and_json(landed: Path) -> None:
     sql = "select source_script, count(*) as n from articles group by 1 order by 1"
     table = run_cli("query", sql, cwd=landed)

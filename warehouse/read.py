@@ -38,6 +38,17 @@ class VersionRow:
     text: str
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """A document whose fetch ended at another URL, and when it last did."""
+
+    document_id: str
+    locator: str
+    origin: str
+    final_url: str
+    last_seen: datetime
+
+
 _FIND_DOCUMENT = """
 SELECT document_id, locator, origin
 FROM documents
@@ -45,6 +56,17 @@ WHERE document_id = $key OR locator = $key OR origin = $key OR locator = $canoni
    OR origin = $path
 ORDER BY (document_id = $key OR locator = $key OR origin = $key) DESC
 LIMIT 2
+"""
+
+# Documents whose fetch ended at another address than the one they were discovered at: their
+# identity stays the discovered URL, and the redirect's target is only in the observations.
+_REDIRECTED = """
+SELECT o.document_id, d.locator, d.origin, o.final_url, max(o.observed_at) AS last_seen
+FROM observation_log o JOIN documents d USING (document_id)
+WHERE o.final_url IS NOT NULL AND o.final_url NOT IN (d.locator, d.origin)
+  AND starts_with(lower(o.final_url), $prefix)
+GROUP BY ALL
+ORDER BY last_seen DESC, d.locator
 """
 
 _VERSIONS = """
@@ -80,6 +102,16 @@ def find_document(
             _FIND_DOCUMENT,
             {"key": key, "canonical": canonical, "path": file_path},
         ).fetchall()
+
+
+def redirected_to(path: Path, prefix: str, policy: LockPolicy | None = None) -> list[Redirect]:
+    """Redirects of documents to final URLs that start with `prefix` (case aside), latest first.
+
+    The caller compares the final URLs as it spells URLs (tasks.identity).
+    """
+    with connection(path, read_only=True, policy=policy) as conn:
+        rows = conn.execute(_REDIRECTED, {"prefix": prefix.lower()}).fetchall()
+    return [Redirect(*row) for row in rows]
 
 
 def versions(path: Path, document_id: str, policy: LockPolicy | None = None) -> list[VersionRow]:

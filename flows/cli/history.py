@@ -6,12 +6,15 @@ import argparse
 import difflib
 import itertools
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.table import Table
 
 from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
 from tasks.identity import canonical_url, is_web_address
-from warehouse.read import find_document, versions
+from warehouse.read import Redirect, find_document, redirected_to, versions
+
+MAX_LISTED = 20  # documents named when several were redirected to the URL asked about
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +33,10 @@ def handle(args: argparse.Namespace) -> int:
     key = args.document
     canonical = canonical_url(key) if is_web_address(key) else key
     matches = find_document(path, key, canonical, str(Path(key).expanduser().resolve()))
+    redirect = None
+    if not matches and is_web_address(key):
+        redirect = _reached_by_redirect(path, key, canonical)
+        matches = [(redirect.document_id, redirect.locator, redirect.origin)] if redirect else []
     if not matches:
         raise CliError(
             f"no document matches {key!r}; give a document id, a URL as ingested, or a local file path "
@@ -39,6 +46,9 @@ def handle(args: argparse.Namespace) -> int:
     rows = versions(path, document_id)
     out = console()
     out.print(f"[bold]{locator}[/]  (document {document_id})\n{origin}")
+    if redirect:
+        when = f"{redirect.last_seen:%Y-%m-%d %H:%M:%S}"
+        out.print(f"redirected to {redirect.final_url} (last seen there {when})", markup=False)
     if not rows:
         out.print("No versions: every attempt at this document failed or was not modified.")
         return 0
@@ -75,6 +85,25 @@ def handle(args: argparse.Namespace) -> int:
             )
             out.print("\n".join(diff), markup=False)
     return 0
+
+
+def _reached_by_redirect(path: Path, key: str, canonical: str) -> Redirect | None:
+    """The one document whose fetch was redirected to this URL; a CliError naming them if several."""
+    parts = urlsplit(canonical)
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    found: dict[str, Redirect] = {}
+    for redirect in redirected_to(path, f"{parts.scheme}://{host}"):
+        if redirect.final_url == key or canonical_url(redirect.final_url) == canonical:
+            found.setdefault(redirect.document_id, redirect)  # latest first
+    if len(found) > 1:
+        shown = list(found.values())[:MAX_LISTED]
+        listed = "\n".join(f"  {r.origin}  (document {r.document_id})" for r in shown)
+        more = f"\n  … and {len(found) - len(shown)} more" if len(found) > len(shown) else ""
+        raise CliError(
+            f"{len(found)} documents were redirected to {key!r}, most recently first; "
+            f"give one of their URLs or ids:\n{listed}{more}"
+        )
+    return next(iter(found.values()), None)
 
 
 def _lines(title: str | None, text: str) -> list[str]:
