@@ -65,7 +65,7 @@ def ingest(
             worker, at most 400); while batches find nothing to extract, later ones grow to
             up to 8 times this.
         limit: Stop after this many documents.
-        workers: Extraction processes, at most the usable cores (default $INGEST_WORKERS or 1).
+        workers: Extraction processes, at most twice the usable cores (default $INGEST_WORKERS or 1).
     """
     settings = build_settings(sources_file, warehouse, sources, group, batch_size, limit, workers)
     return run_ingest(settings)

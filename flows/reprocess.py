@@ -81,7 +81,7 @@ def reprocess(
         force: Also redo documents the current pipeline version already processed.
         batch_size: Documents per batch task and per landing transaction (default 100 per
             worker, at most 400).
-        workers: Extraction processes, at most the usable cores (default $INGEST_WORKERS or 1).
+        workers: Extraction processes, at most twice the usable cores (default $INGEST_WORKERS or 1).
     """
     settings = build_reprocess_settings(warehouse, sources, where, force, batch_size, workers)
     return run_reprocess(settings)

@@ -25,6 +25,7 @@ DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 # times the size after unchanged pages, hence the cap.
 BATCH_PER_WORKER = 100
 DEFAULT_BATCH_MAX = 400
+WORKERS_PER_CORE = 2  # the most extraction processes a run may start for each usable core
 
 # Flow parameters' ranges, in their types, so that a run out of range is refused before it is
 # created: the Prefect UI's form marks the field, and the server answers a trigger with the
@@ -170,7 +171,7 @@ def _workers(env: Mapping[str, str], workers: int | None) -> int:
         return _within_cores(
             workers,
             "--workers (the flow's `workers` parameter)",
-            "Give {cores} or fewer, or leave it out for $INGEST_WORKERS or 1.",
+            "Give {limit} or fewer, or leave it out for $INGEST_WORKERS or 1.",
         )
     value = env.get("INGEST_WORKERS")
     if not value:
@@ -181,24 +182,26 @@ def _workers(env: Mapping[str, str], workers: int | None) -> int:
         n = 0
     if n < 1:
         raise ConfigError([f"$INGEST_WORKERS must be a whole number of at least 1, got {value!r}."])
-    return _within_cores(n, "$INGEST_WORKERS", "Set it to {cores} or fewer, or unset it for 1.")
+    return _within_cores(n, "$INGEST_WORKERS", "Set it to {limit} or fewer, or unset it for 1.")
 
 
 def _within_cores(workers: int, given_as: str, fix: str) -> int:
-    """The count when the cores can run that many extraction processes; else a ConfigError.
+    """The count when the cores can use that many extraction processes; else a ConfigError.
 
-    Extraction is CPU-bound: a worker beyond the cores this process may use only adds its
-    memory (about 250 MB) and contention. The limit is the machine the run executes on, so a
-    deployment run on a bigger machine may use its cores.
+    Extraction is CPU-bound: past a worker or so per core, each more adds only its memory
+    (about 250 MB) and contention. WORKERS_PER_CORE leaves room for a worker that waits on
+    a slow page; the limit is the machine the run executes on, so a deployment run on a
+    bigger machine may use its cores.
     """
     cores = usable_cores()
-    if workers > cores:
+    limit = WORKERS_PER_CORE * cores
+    if workers > limit:
         raise ConfigError(
             [
                 f"{given_as} asks for {workers} extraction processes, but this machine lets the "
-                f"run use {cores} core{'s' if cores != 1 else ''}; extraction is CPU-bound, so "
-                f"processes beyond the cores add only memory (about 250 MB each). "
-                + fix.format(cores=cores)
+                f"run use {cores} core{'s' if cores != 1 else ''}, so at most {limit}; extraction "
+                f"is CPU-bound, so processes beyond that add only memory (about 250 MB each). "
+                + fix.format(limit=limit)
             ]
         )
     return workers

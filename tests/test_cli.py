@@ -18,7 +18,7 @@ from httpsite import Site
 
 from flows.cli import temporary_server
 from flows.cli.temporary_server import STARTUP_TIMEOUT_ENV, ServerFailed, TemporaryServer
-from tasks.settings import build_settings, usable_cores
+from tasks.settings import WORKERS_PER_CORE, build_settings, usable_cores
 from tasks.sources import ConfigError, load_sources
 
 TEXT = "samples/texts/qizhi-2021-10-21-jgdj.txt"
@@ -357,7 +357,8 @@ def test_a_bad_number_of_workers_is_refused_before_anything_starts(samples_copy:
 
 
 def test_more_workers_than_cores_is_refused_naming_the_limit(samples_copy: Path) -> None:
-    too_many = str(usable_cores() + 1)
+    most = WORKERS_PER_CORE * usable_cores()
+    too_many = str(most + 1)
     limit = f"this machine lets the run use {usable_cores()} core"
     result = run_cli("run", "--workers", too_many, cwd=samples_copy)
     message = " ".join(result.stderr.split())
@@ -368,11 +369,11 @@ def test_more_workers_than_cores_is_refused_naming_the_limit(samples_copy: Path)
     result = run_cli("reprocess", "--dry-run", cwd=samples_copy, env={"INGEST_WORKERS": too_many})
     message = " ".join(result.stderr.split())
     assert result.returncode == 2 and f"$INGEST_WORKERS asks for {too_many}" in message, message
-    assert limit in message and f"Set it to {usable_cores()} or fewer" in message
+    assert limit in message and f"Set it to {most} or fewer" in message
     # A deployed run's `workers` parameter goes through the same settings, on the worker's machine.
     with pytest.raises(ConfigError, match="extraction is CPU-bound"):
-        build_settings(samples_copy / "sources.yaml", workers=usable_cores() + 1, environ={})
-    assert build_settings(samples_copy / "sources.yaml", workers=usable_cores()).workers > 0
+        build_settings(samples_copy / "sources.yaml", workers=most + 1, environ={})
+    assert build_settings(samples_copy / "sources.yaml", workers=most, environ={}).workers == most
 
 
 def test_a_negative_wait_is_refused_by_every_command_that_waits(samples_copy: Path) -> None:

@@ -30,7 +30,7 @@ def add_flow_options(p: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=None,
-        help="extraction processes, at most one per usable core (default: $INGEST_WORKERS or 1)",
+        help="extraction processes, at most two per usable core; one per core is fastest (default: $INGEST_WORKERS or 1)",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
