@@ -64,7 +64,7 @@ def ingest(
         batch_size: Documents per batch task and per landing transaction (default 100 per
             worker, at most 400); while batches find nothing to extract, later ones grow to
             up to 8 times this.
-        limit: Stop after this many documents.
+        limit: Stop after this many documents, those no earlier run attempted first.
         workers: Extraction processes, at most twice the usable cores (default $INGEST_WORKERS or 1).
     """
     settings = build_settings(sources_file, warehouse, sources, group, batch_size, limit, workers)
@@ -106,7 +106,10 @@ def run_ingest(settings: Settings) -> dict[str, object]:
         Runner(settings, ProcessOptions(run.pipeline_version)) as runner,
     ):
         land_in_order(
-            (process_batch.submit(runner, quote(batch), lander) for batch in runner.batches()),
+            (
+                process_batch.submit(runner, quote(batch), lander)
+                for batch in runner.batches(lander.attempted)
+            ),
             settings.workers + 1,
             lander,
             summary,

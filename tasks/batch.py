@@ -7,7 +7,7 @@ workers, so flows only decide what to run and when. Nothing here knows Prefect.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -23,6 +23,9 @@ from tasks.sources import Source
 from tasks.workers import Lost, WorkerPool, claim, dismiss, stand_by
 
 Item = Locator | Failure
+# Which of some document ids earlier runs attempted; None when the warehouse cannot say now.
+Attempted = Callable[[list[str]], set[str] | None]
+CHOOSE_CHUNK = 500  # discovered documents looked up in the warehouse at once, under a limit
 
 
 class BatchSize:
@@ -81,28 +84,57 @@ class Runner:
     def _max_concurrency(self) -> int:
         return max((s.politeness.concurrency for s in self.settings.sources), default=1)
 
-    def batches(self) -> Iterator[list[Item]]:
+    def batches(self, attempted: Attempted | None = None) -> Iterator[list[Item]]:
         """Discovered items in batches of one source each, deduplicated, up to the run's limit.
 
-        Each batch takes `size.current` documents as it is formed (see BatchSize).
+        Each batch takes `size.current` documents as it is formed (see BatchSize). With a
+        limit, documents no earlier run attempted come first (`attempted` says which were),
+        so that a scheduled run with a limit works through a long list instead of taking
+        the same first documents every time; the rest of the limit goes to the first
+        attempted ones, in the order they were discovered.
         """
+        if self.settings.limit is None:
+            for source in self.settings.sources:
+                yield from self._batched(self._discovered(source))
+        else:
+            yield from self._batched(iter(self._chosen(self.settings.limit, attempted)))
+
+    def _discovered(self, source: Source, seen: set[str] | None = None) -> Iterator[Item]:
+        return self._dedupe(discover(source, self.settings.base_dir, self.fetcher), seen or set())
+
+    def _batched(self, items: Iterator[Item]) -> Iterator[list[Item]]:
+        while batch := self._take(items, self.size.current):
+            yield batch
+
+    def _chosen(self, limit: int, attempted: Attempted | None) -> list[Item]:
+        """Up to `limit` documents, never-attempted ones first, with every discovery failure.
+
+        Discovery stops once `limit` never-attempted documents are found; the attempted
+        ones kept meanwhile are at most `limit`, so memory follows the limit, not the list.
+        """
+        fresh: list[Item] = []
+        earlier: list[Locator] = []
         seen: set[str] = set()
-        remaining = self.settings.limit
+        fresh_count = 0
         for source in self.settings.sources:
-            items = discover(source, self.settings.base_dir, self.fetcher)
-            unique = self._dedupe(items, seen)
-            while remaining is None or remaining > 0:
-                size = self.size.current
-                if remaining is not None:
-                    size = min(size, remaining)
-                batch = self._take(unique, size)
-                if not batch:
-                    break
-                if remaining is not None:
-                    remaining -= sum(isinstance(i, Locator) for i in batch)
-                yield batch
-            if remaining == 0:
-                return
+            items = self._discovered(source, seen)
+            while fresh_count < limit and (chunk := self._take(items, CHOOSE_CHUNK)):
+                ids = [i.document_id for i in chunk if isinstance(i, Locator)]
+                # When the warehouse cannot say (locked), every document counts as new:
+                # discovery order, as without a warehouse.
+                known = (attempted(ids) if attempted is not None and ids else None) or set()
+                for item in chunk:
+                    if isinstance(item, Failure):
+                        fresh.append(item)
+                    elif item.document_id in known:
+                        if len(earlier) < limit:
+                            earlier.append(item)
+                    elif fresh_count < limit:
+                        fresh.append(item)
+                        fresh_count += 1
+            if fresh_count >= limit:
+                break
+        return fresh + earlier[: limit - fresh_count]
 
     @staticmethod
     def _dedupe(items: Iterator[Item], seen: set[str]) -> Iterator[Item]:

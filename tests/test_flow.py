@@ -52,6 +52,25 @@ def test_batches_and_limit(samples_copy: Path) -> None:
     assert query(samples_copy, "select count(*) from documents") == [(7,)]
 
 
+def test_a_limited_run_takes_documents_no_earlier_run_attempted_first(
+    samples_copy: Path,
+) -> None:
+    # A nightly run with a limit works through the whole list, not the same first pages.
+    runs = [ingest_flow(samples_copy, batch_size=3, limit=4) for _ in range(3)]
+    assert [(r["seen"], r["new"], r["unchanged"]) for r in runs] == [
+        (4, 4, 0),
+        (4, 4, 0),
+        (4, 2, 2),
+    ]
+    assert query(samples_copy, "select count(*) from documents") == [(10,)]
+    # Once every document was attempted, the limit takes them in discovery order.
+    locators = "select locator from observations where run_id = ? order by locator"
+    again = ingest_flow(samples_copy, limit=4)
+    assert query(samples_copy, locators, [again["run_id"]]) == query(
+        samples_copy, locators, [runs[0]["run_id"]]
+    )
+
+
 def test_without_a_batch_size_a_run_takes_100_documents_per_worker(
     samples_copy: Path,
 ) -> None:

@@ -327,6 +327,21 @@ def record_end(
     conn.execute(_FINISH_RUN, [run_id, finished_at, status, message])
 
 
+_ATTEMPTED = """
+SELECT document_id FROM documents WHERE document_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+
+
+def attempted(
+    path: Path, document_ids: Sequence[str], policy: LockPolicy | None = None
+) -> set[str]:
+    """Which of these documents the warehouse has any observation of (a `documents` row)."""
+    if not document_ids or not path.exists():
+        return set()
+    with connection(path, policy=policy) as conn:
+        return {row[0] for row in conn.execute(_ATTEMPTED, [list(document_ids)]).fetchall()}
+
+
 def priors(
     path: Path, document_ids: Sequence[str], policy: LockPolicy | None = None
 ) -> dict[str, Prior]:

@@ -29,6 +29,7 @@ from warehouse.connection import Lease, LockPolicy, WarehouseLocked, connection
 from warehouse.land import (
     Landed,
     RunInfo,
+    attempted,
     finish_run,
     land,
     land_tables,
@@ -114,6 +115,16 @@ class Lander:
                 return priors(self.path, document_ids, policy)
         except WarehouseLocked as exc:
             self.holder = exc.holder  # landing keeps its own, longer patience
+            return None
+
+    def attempted(self, document_ids: Sequence[str]) -> set[str] | None:
+        """Which of these documents earlier runs attempted, or None when it cannot be read now."""
+        try:
+            with self._lease.use():
+                policy = self._brief if self.spooling else self._lookup
+                return attempted(self.path, document_ids, policy)
+        except WarehouseLocked as exc:
+            self.holder = exc.holder
             return None
 
     def land(
