@@ -52,6 +52,8 @@ _ZHUO_BEFORE = frozenset("手陆想急眼重力实凉迷火落装色墨意笔衣
 # after 新 大 名 and before a pause or these, a work again (一部新著，作者的大著出版);
 _WORK_AFTER = frozenset("新大名")
 _WORK_BEFORE = frozenset("，。、；：！？”）出问的中与和")
+# or after a measure word for books, whatever follows (一部新著送给读者, 两本大著);
+_BOOK_MEASURES = frozenset("部本册套")
 # before these it is zhù (著作, 著名, 著称 …), and so before 有 when a work follows
 # (他著有多部专著, 著有《…》), not in 过着有尊严, 带着有关材料;
 _ZHU_BEFORE = frozenset("作名称述录书者")
@@ -230,7 +232,14 @@ def _settle_zhu(original: str, converted: str) -> str:
         elif next_char in _ZHUO_BEFORE:
             chosen = "着"
         elif (
-            (before in _WORK_AFTER and (not next_char or next_char in _WORK_BEFORE))
+            (
+                before in _WORK_AFTER
+                and (
+                    not next_char
+                    or next_char in _WORK_BEFORE
+                    or (at >= 2 and converted[at - 2] in _BOOK_MEASURES)
+                )
+            )
             or next_char in _ZHU_BEFORE
             or (next_char == "有" and (then in _WORKS_AFTER_YOU or then.isdigit()))
         ):
