@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tasks.records import Extracted, Rejected
+from tasks.tables import Disclosure, prepare_tables, restore
 
 
 @cache
@@ -77,9 +78,12 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         tree = load_html(html)
         declared = declared_metadata(tree) if tree is not None else {}
         escaped = _escape_ampersands(tree) if tree is not None else []
+        # After the escaping: rendered rows copy the cells' text, escaped already.
+        disclosure, swaps = prepare_tables(tree) if tree is not None else (None, [])
         try:
             doc = _bare_extraction(tree if tree is not None else html, url, options)
         finally:
+            restore(swaps)
             _restore(escaped)
     except (RecursionError, ValueError, TypeError) as exc:
         raise Rejected(
@@ -99,13 +103,16 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
             f"the main text is only {len(text)} characters long; nothing worth keeping",
         )
     page_title = tree.findtext(".//title") if tree is not None else None
+    # A disclosure table states the document's own title, date and issuer, where <meta>
+    # tags on such sites often carry the site's defaults: the table's values come first.
+    stated = disclosure or Disclosure()
     return Extracted(
         text=text,
         title=_clean(declared.get("title") or page_title),
-        headline=_clean(declared.get("headline")),
-        published=_clean(declared.get("published")),
+        headline=_clean(stated.title or declared.get("headline")),
+        published=_clean(stated.published or declared.get("published")),
         author=_clean(declared.get("author")),
-        publisher=_clean(declared.get("publisher")),
+        publisher=_clean(stated.publisher or declared.get("publisher")),
         is_html=True,
         infer=(lambda wanted: inferred_metadata(tree, html, url, text, wanted))
         if tree is not None

@@ -28,6 +28,7 @@ from tasks.normalise.labels import (
     ISSUER,
     PADDED_NAME,
     REPORTER,
+    ROW_SEPARATOR,
     UNIT,
     Label,
     Labelled,
@@ -216,8 +217,13 @@ class Line:
         return self.topical or self.refrain
 
 
-def measure(text: str, repeats: int) -> Line:
-    """Score one line on its own: vocabulary, breadcrumbs, repetition, length, punctuation."""
+def measure(text: str, repeats: int, row: bool = False) -> Line:
+    """Score one line on its own: vocabulary, breadcrumbs, repetition, length, punctuation.
+
+    A `row` of a table (`_table_rows`) is data, however short and whatever it is written
+    in (`一季度 | 4.5 | 284997`): only its words can make it chrome, and it counts as prose
+    where the body is sought, so a table between or after paragraphs stays in the article.
+    """
     length = len(text)
     marks = len(SENTENCE.findall(text))
     has_han = HAN.search(text) is not None
@@ -229,16 +235,16 @@ def measure(text: str, repeats: int) -> Line:
     breadcrumb = BREADCRUMB.search(text) is not None
     if breadcrumb or (("【" in text or "[" in text) and _toolbar(text)):
         score += 4
-    repetition = 4 if repeats >= 3 else 2 if repeats == 2 and length < 20 else 0
+    repetition = 0 if row else 4 if repeats >= 3 else 2 if repeats == 2 and length < 20 else 0
     score += repetition
-    if not has_han and length < 30 and not date_only(text):
+    if not row and not has_han and length < 30 and not date_only(text):
         score += 3  # `News Center`, `Scan me!`, `×`
-    if length <= 6 and not marks:
+    if not row and length <= 6 and not marks:
         score += 1
-    if length <= 12 and text.endswith((":", "：")):
+    if not row and length <= 12 and text.endswith((":", "：")):
         score += 2  # a label with nothing after it: `分享到：`, `站内搜索：`
-    prose = length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han
-    if prose:
+    prose = row or (length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han)
+    if prose and not row:
         score -= 3 + (2 if length >= 100 else 0)
     items = labelled(text)
     labels = frozenset(item.label for item in items)
@@ -299,7 +305,8 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
     after the body (trafilatura with `<br>` paragraphs), where only the markup tells it apart.
     """
     counts = Counter(paragraphs)
-    lines = _refrains([measure(p, counts[p]) for p in paragraphs], counts)
+    rows = _table_rows(paragraphs)
+    lines = _refrains([measure(p, counts[p], i in rows) for i, p in enumerate(paragraphs)], counts)
     roles = [Role.CHROME if line.score >= CHROME_SCORE else Role.BODY for line in lines]
     core = _body_core(lines, roles)
     if core is None:
@@ -317,6 +324,24 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
         if roles[i] is Role.CHROME and lines[i].refrain:
             roles[i] = Role.BODY
     return roles
+
+
+def _table_rows(paragraphs: list[str]) -> frozenset[int]:
+    """The lines that are a table's rows: two or more in a row with cells joined by ROW_SEPARATOR.
+
+    Extraction writes a data table that way (`tasks/tables.py`). One such line alone is no
+    table: `来源：新华社 | 2022-07-20 | 作者：` is a source line.
+    """
+    rows: set[int] = set()
+    run: list[int] = []
+    for i, p in enumerate([*paragraphs, ""]):
+        if ROW_SEPARATOR in p:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            rows.update(run)
+        run = []
+    return frozenset(rows)
 
 
 def _refrains(lines: list[Line], counts: Counter[str]) -> list[Line]:

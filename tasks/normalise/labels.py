@@ -282,3 +282,24 @@ def date_only(line: str) -> str | None:
     if found and not line[: found[1].start()].strip() and not line[found[1].end() :].strip():
         return found[0]
     return None
+
+
+# Between the cells of a table's row, as extraction writes a data table (`tasks/tables.py`)
+# and trafilatura its own tables; the line classifier knows the rows by it.
+ROW_SEPARATOR = " | "
+
+# The labels of a 政府信息公开 page's metadata table (`tasks/tables.py`), by the field each
+# value fills: the page's title, its publication date (the date the document was written
+# when no publication date is given) and its publisher. The others (索引号, 文号 …) have no
+# field; they only tell the table apart.
+DISCLOSURE_LABELS: dict[str, str | None] = {
+    "标题": "title", "名称": "title", "文件名称": "title", "信息名称": "title",
+    "发布日期": "published", "发布时间": "published", "公开日期": "published",
+    "印发日期": "written", "成文日期": "written", "发文日期": "written",
+    "发布机构": "publisher", "发文机关": "publisher", "发文单位": "publisher",
+    "发布单位": "publisher", "信息来源": "publisher", "公开主体": "publisher",
+    "索引号": None, "主题分类": None, "组配分类": None, "体裁分类": None, "主题词": None,
+    "文号": None, "发文字号": None, "文件编号": None, "有效性": None, "时效性": None,
+    "生效日期": None, "废止日期": None, "公开方式": None, "公开范围": None, "公开时限": None,
+    "信息分类": None, "所属机构": None, "关键词": None, "公文种类": None,
+}  # fmt: skip

@@ -1,0 +1,157 @@
+"""HTML tables before extraction: data tables kept as rows of text, disclosure tables read as metadata.
+
+trafilatura runs with tables off (see `ExtractOptions`): old government sites lay whole
+pages out in tables, and with tables on the navigation comes out in one table with the
+body. Off, a table's content is dropped, which loses the data tables that statistical
+bulletins, budgets and notices carry. So before trafilatura sees the tree:
+
+* a **data table** — a leaf table (no table inside) of at least two rows with two or more
+  cells, short cells, little link text, no form — becomes a `<div>` of `<p>` lines, one per
+  row (a `<caption>` first), cells joined by ROW_SEPARATOR, which trafilatura keeps as
+  paragraphs and the boilerplate step keeps as the article's rows;
+* an **information-disclosure table** (政府信息公开: 索引号, 发布机构, 成文日期, 标题, 文号 …,
+  labels and their values) is metadata, not text: it is taken out, and its title, date
+  and publisher are handed to extraction's declared metadata;
+* every other table (layout, navigation) is left for trafilatura to see through, as before.
+
+The tree is changed in place and put back by `restore`, so what reads it later (declared
+and inferred metadata) sees the page as parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from tasks.normalise.labels import DISCLOSURE_LABELS, ROW_SEPARATOR
+
+CELL_MAX = 200  # characters; a longer cell holds a layout's body, not a datum
+LINK_SHARE_MAX = 0.5  # of a table's text; a navigation table is mostly links
+DISCLOSURE_MIN = 3  # distinct disclosure labels, in more than one row
+
+_LEAF_TABLES = etree.XPath("//table[not(.//table)]")
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+_CELLS = etree.XPath("./td | ./th")
+_LINK_TEXT = etree.XPath(".//a//text()")
+_FORM = etree.XPath(".//form | .//input | .//select | .//textarea")
+_SPACES = re.compile(r"\s+")
+# A disclosure label with its colon, perhaps with its value in the same cell (`索引号：…`).
+# Sites pad labels to one width with spaces (`标　　题：`, `有 效 性：`).
+_LABELLED = re.compile(
+    r"^(?P<label>"
+    + "|".join(r"\s*".join(word) for word in sorted(DISCLOSURE_LABELS, key=len, reverse=True))
+    + r")\s*[:：]?\s*(?P<value>.*)$",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """What an information-disclosure table states about the document, by field."""
+
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+
+
+# What `restore` puts back: (parent, element put in, table taken out).
+Swaps = list[tuple[etree._Element, etree._Element, etree._Element]]
+
+
+def prepare_tables(tree) -> tuple[Disclosure | None, Swaps]:
+    """Render the tree's data tables as rows of text and take out its disclosure table.
+
+    Returns the disclosure table's metadata (the first such table's), and what to put back.
+    """
+    disclosure, swaps = None, []
+    for table in _LEAF_TABLES(tree):
+        parent = table.getparent()
+        rows = [[_cell_text(cell) for cell in _CELLS(row)] for row in _ROWS(table)]
+        if parent is None or _is_layout(table, rows):
+            continue
+        if (found := _disclosure(rows)) is not None:
+            disclosure = disclosure or found
+            swaps.append(_swap(parent, table, etree.Element("div")))
+        elif _is_data(table, rows):
+            swaps.append(_swap(parent, table, _rendered(table, rows)))
+    return disclosure, swaps
+
+
+def restore(swaps: Swaps) -> None:
+    """Put the tables `prepare_tables` took out back where they stood."""
+    for parent, new, table in reversed(swaps):
+        table.tail = new.tail
+        parent.replace(new, table)
+
+
+def _swap(parent, table, new) -> tuple[etree._Element, etree._Element, etree._Element]:
+    new.tail = table.tail
+    parent.replace(table, new)
+    return parent, new, table
+
+
+def _cell_text(cell) -> str:
+    return _SPACES.sub(" ", cell.text_content()).strip()
+
+
+def _is_layout(table, rows: list[list[str]]) -> bool:
+    """Too few rows of two cells, a long cell, or ARIA's word for it: a table laying out a page."""
+    return (
+        sum(len(cells) >= 2 for cells in rows) < 2
+        or any(len(cell) > CELL_MAX for cells in rows for cell in cells)
+        or table.get("role") in ("presentation", "none")
+    )
+
+
+def _is_data(table, rows: list[list[str]]) -> bool:
+    """Short cells of text, not links or a form: a table of data."""
+    text = sum(len(cell) for cells in rows for cell in cells)
+    links = sum(len(t.strip()) for t in _LINK_TEXT(table))
+    return text > 0 and links <= text * LINK_SHARE_MAX and not _FORM(table)
+
+
+def _rendered(table, rows: list[list[str]]) -> etree._Element:
+    """The table as a `<div>` of `<p>` lines: its caption, then each row's cells joined."""
+    div = etree.Element("div")
+    caption = table.find("caption")
+    lines = [_cell_text(caption)] if caption is not None else []
+    lines += [ROW_SEPARATOR.join(cells) for cells in rows if any(cells)]
+    for line in lines:
+        if line:
+            etree.SubElement(div, "p").text = line
+    return div
+
+
+def _disclosure(rows: list[list[str]]) -> Disclosure | None:
+    """The fields of an information-disclosure table, if the table is one.
+
+    One is a table of labels (`索引号：`, `发布机构`, `成文日期` …) each followed by its value,
+    in the same cell or the next: at least DISCLOSURE_MIN distinct labels, in more than one
+    row. A list of documents headed `名称 | 文号 | 发布日期` has its labels in one row, and is data.
+    """
+    values: dict[str, str] = {}
+    label_rows = 0
+    for cells in rows:
+        in_row = 0
+        for i, cell in enumerate(cells):
+            match = _LABELLED.match(cell)
+            if match is None:
+                continue
+            in_row += 1
+            value = match["value"] or (cells[i + 1] if i + 1 < len(cells) else "")
+            values.setdefault(_SPACES.sub("", match["label"]), value.strip())
+        label_rows += in_row > 0
+    if len(values) < DISCLOSURE_MIN or label_rows < 2:
+        return None
+    fields: dict[str, str] = {}
+    for label, value in values.items():
+        field = DISCLOSURE_LABELS[label]
+        if field and value and field not in fields:
+            fields[field] = value
+    return Disclosure(
+        title=fields.get("title"),
+        published=fields.get("published") or fields.get("written"),
+        publisher=fields.get("publisher"),
+    )
