@@ -37,12 +37,13 @@ _CELLS = etree.XPath("./td | ./th")
 _LINK_TEXT = etree.XPath(".//a//text()")
 _FORM = etree.XPath(".//form | .//input | .//select | .//textarea")
 _SPACES = re.compile(r"\s+")
-# A disclosure label with its colon, perhaps with its value in the same cell (`索引号：…`).
+# A disclosure label alone in its cell (the value in the next), or with a colon and its
+# value after it (`索引号：…`); `名称相同的` starts with no label.
 # Sites pad labels to one width with spaces (`标　　题：`, `有 效 性：`).
 _LABELLED = re.compile(
     r"^(?P<label>"
     + "|".join(r"\s*".join(word) for word in sorted(DISCLOSURE_LABELS, key=len, reverse=True))
-    + r")\s*[:：]?\s*(?P<value>.*)$",
+    + r")\s*(?:[:：]\s*(?P<value>.*)|$)",
     re.DOTALL,
 )
 
@@ -97,16 +98,15 @@ def _cell_text(cell) -> str:
 
 
 def _is_layout(table, rows: list[list[str]]) -> bool:
-    """Too few rows of two cells, a long cell, or ARIA's word for it: a table laying out a page."""
-    return (
-        sum(len(cells) >= 2 for cells in rows) < 2
-        or any(len(cell) > CELL_MAX for cells in rows for cell in cells)
-        or table.get("role") in ("presentation", "none")
-    )
+    """A long cell, or ARIA's word for it: a table laying out a page."""
+    long_cell = any(len(cell) > CELL_MAX for cells in rows for cell in cells)
+    return long_cell or table.get("role") in ("presentation", "none")
 
 
 def _is_data(table, rows: list[list[str]]) -> bool:
-    """Short cells of text, not links or a form: a table of data."""
+    """Two rows of two cells or more, short text, not links or a form: a table of data."""
+    if sum(len(cells) >= 2 for cells in rows) < 2:
+        return False  # one cell a row lays a page out
     text = sum(len(cell) for cells in rows for cell in cells)
     links = sum(len(t.strip()) for t in _LINK_TEXT(table))
     return text > 0 and links <= text * LINK_SHARE_MAX and not _FORM(table)
@@ -114,7 +114,8 @@ def _is_data(table, rows: list[list[str]]) -> bool:
 
 def _rendered(table, rows: list[list[str]]) -> etree._Element:
     """The table as a `<div>` of `<p>` lines: its caption, then each row's cells joined."""
-    div = etree.Element("div")
+    # The table's class and id go with it: trafilatura prunes by them (`footer`, `sidebar`).
+    div = etree.Element("div", {k: v for k, v in table.attrib.items() if k in ("class", "id")})
     caption = table.find("caption")
     lines = [_cell_text(caption)] if caption is not None else []
     lines += [ROW_SEPARATOR.join(cells) for cells in rows if any(cells)]

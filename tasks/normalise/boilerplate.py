@@ -210,6 +210,7 @@ class Line:
     # A repeated line set apart by the article's own text, not in a block of repeated
     # widget lines: a song's refrain, a case's 【基本案情】 heading (set by `classify`).
     refrain: bool = False
+    row: bool = False  # a row of a table (`_table_rows`)
 
     @property
     def in_article(self) -> bool:
@@ -221,8 +222,8 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
     """Score one line on its own: vocabulary, breadcrumbs, repetition, length, punctuation.
 
     A `row` of a table (`_table_rows`) is data, however short and whatever it is written
-    in (`一季度 | 4.5 | 284997`): only its words can make it chrome, and it counts as prose
-    where the body is sought, so a table between or after paragraphs stays in the article.
+    in (`一季度 | 4.5 | 284997`): only its words can make it chrome. Where it stands decides
+    the rest (`_body_core`, `_over_tables`).
     """
     length = len(text)
     marks = len(SENTENCE.findall(text))
@@ -243,8 +244,8 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
         score += 1
     if not row and length <= 12 and text.endswith((":", "：")):
         score += 2  # a label with nothing after it: `分享到：`, `站内搜索：`
-    prose = row or (length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han)
-    if prose and not row:
+    prose = length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han
+    if prose:
         score -= 3 + (2 if length >= 100 else 0)
     items = labelled(text)
     labels = frozenset(item.label for item in items)
@@ -252,7 +253,7 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
     return Line(
         text,
         score,
-        prose and not labels and not NOT_PROSE.search(text),
+        prose and not row and not labels and not NOT_PROSE.search(text),
         labels,
         sentence,
         topical=(  # TOPICAL's words are among STRONG's: without one, no regex to run
@@ -265,6 +266,7 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
         ),
         meta=bool(items) and _meta(items, sentence),
         repeated=repetition > 0 and score - repetition < CHROME_SCORE <= score,
+        row=row,
     )
 
 
@@ -311,12 +313,16 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
     core = _body_core(lines, roles)
     if core is None:
         return roles
-    first, last = core
+    markup = _title_keys(markup_title)
+    first, last = _over_tables(lines, roles, *core, markup)
+    for i, line in enumerate(lines):
+        if line.row and not first <= i <= last and roles[i] is Role.BODY:
+            roles[i] = Role.CHROME  # a table the article does not reach is the page's
     for i in range(first + 1, last):
         if roles[i] is Role.CHROME and lines[i].in_article:
             roles[i] = Role.BODY
     title = _head(lines, roles, first)
-    _tail(lines, roles, last, title, _title_keys(markup_title))
+    _tail(lines, roles, last, title, markup)
     # A short sentence may close the article after its last paragraph: a refrain or
     # heading above it is the article's too (`【裁判结果】` over `法院判决车行退一赔三。`).
     end = max((i for i in range(last, len(roles)) if roles[i] is Role.BODY), default=last)
@@ -390,13 +396,50 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
     runs: list[list[int]] = [[prose[0]]]
     for i in prose[1:]:
         gap = range(runs[-1][-1] + 1, i)
-        headings = sum(not lines[k].sentence for k in gap)
+        headings = sum(not (lines[k].sentence or lines[k].row) for k in gap)
         if headings <= BODY_GAP and not any(_breaks_body(lines[k], roles[k]) for k in gap):
             runs[-1].append(i)
         else:
             runs.append([i])
     best = max(runs, key=lambda run: sum(len(lines[i].text) for i in run))
     return best[0], best[-1]
+
+
+def _over_tables(
+    lines: list[Line], roles: list[Role], first: int, last: int, markup: frozenset[str]
+) -> tuple[int, int]:
+    """The body (first, last) widened over a table that opens or closes the article.
+
+    After the last paragraph, rows with up to BODY_GAP headings (a caption) and sentences
+    (a note) before them. Before the first, rows and sentences, and one heading right above
+    the rows, the table's caption, unless it spells the `<title>`'s headline (`markup`): the
+    headline may stand there too. Chrome, a source/date line or a credit stops it: a table
+    after `责任编辑：` is the page footer's.
+    """
+
+    def stops(i: int) -> bool:
+        return _breaks_body(lines[i], roles[i]) or bool(lines[i].labels)
+
+    headings = 0
+    for i in range(last + 1, len(lines)):
+        if stops(i):
+            break
+        if lines[i].row:
+            last, headings = i, 0
+        elif not lines[i].sentence:
+            headings += 1
+            if headings > BODY_GAP:
+                break
+    for i in range(first - 1, -1, -1):
+        if stops(i):
+            break
+        if lines[i].row:
+            first = i
+        elif not lines[i].sentence:
+            if lines[i + 1].row and _letters(lines[i].text) not in markup:
+                first = i  # a caption
+            break
+    return first, last
 
 
 def _breaks_body(line: Line, role: Role) -> bool:

@@ -83,6 +83,23 @@ def test_a_data_table_closing_the_article_is_kept() -> None:
     assert article(page).text.split("\n")[-6:] == GDP_ROWS
 
 
+def test_a_data_table_opening_the_article_is_kept_and_its_caption_is_no_title() -> None:
+    result = article(bulletin(f"{GDP_TABLE}<p>{LEDE}</p><p>{CLOSING}</p>"))
+    assert result.text.split("\n")[:6] == GDP_ROWS
+    assert result.title == "2023年各季度国内生产总值初步核算结果"
+
+
+def test_a_table_after_the_closing_credits_is_the_page_footer() -> None:
+    contact = """<table>
+<tr><td>联系地址</td><td>郑州市金水路1号</td></tr>
+<tr><td>联系电话</td><td>0371-12345678</td></tr>
+<tr><td>邮政编码</td><td>450003</td></tr>
+</table>"""
+    result = article(bulletin(f"<p>{LEDE}</p><p>{CLOSING}</p><p>责任编辑：张三</p>{contact}"))
+    assert result.text.split("\n")[-1].startswith("从环比看")
+    assert result.editors == ("张三",)
+
+
 def test_a_navigation_table_of_links_is_not_kept() -> None:
     # Inside the article's own <div>, where trafilatura would keep it as paragraphs.
     text = article(bulletin(f"<p>{LEDE}</p>{GDP_TABLE}<p>{CLOSING}</p>{NAVIGATION_TABLE}")).text
