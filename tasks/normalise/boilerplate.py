@@ -167,6 +167,10 @@ DOC_NUMBER = re.compile(
 )
 # A label, known or not, opening a line or after a space: `出处：`, `转载自：`.
 LABEL_LIKE = re.compile(r"(?:^|\s)[\u3400-\u9fff]{1,5}[:：]")
+# A row whose first or last cell is empty: `| 2022 | 2023` (an empty corner), `合计 | 1,234 |`.
+TABLE_EDGE = re.compile(
+    rf"^{re.escape(ROW_SEPARATOR.lstrip())}|{re.escape(ROW_SEPARATOR.rstrip())}$"
+)
 # A sub-title set under the headline: `——记省人防办优秀共产党员张建国`.
 SUBTITLE = re.compile(r"^(?:——|--|－－)")
 
@@ -341,7 +345,7 @@ def _table_rows(paragraphs: list[str]) -> frozenset[int]:
     rows: set[int] = set()
     run: list[int] = []
     for i, p in enumerate([*paragraphs, ""]):
-        if ROW_SEPARATOR in p:
+        if ROW_SEPARATOR in p or TABLE_EDGE.search(p):
             run.append(i)
             continue
         if len(run) >= 2:

@@ -208,3 +208,14 @@ def test_extraction_puts_the_page_back_as_it_was_parsed() -> None:
     assert etree.tostring(tree, encoding="unicode") != before
     restore(swaps)
     assert etree.tostring(tree, encoding="unicode") == before
+
+
+def test_empty_cells_keep_their_place_in_a_row() -> None:
+    # An empty corner over the row labels, an empty last cell: columns still line up.
+    table = """<table>
+<tr><th></th><th>2023年</th></tr>
+<tr><td>一季度</td><td>4.5</td></tr>
+<tr><td>二季度</td><td></td></tr>
+</table>"""
+    lines = article(bulletin(f"<p>{LEDE}</p><p>{CLOSING}</p>{table}")).text.split("\n")
+    assert lines[-3:] == ["| 2023年", "一季度 | 4.5", "二季度 |"]
