@@ -25,6 +25,9 @@ class ExtractOptions:
     Tables are off because old Chinese government sites lay whole pages out in
     tables: with tables on, trafilatura returns navigation and body as one
     markdown table; with them off it still finds the body text inside the cells.
+    Data tables are not lost with them: `tasks/tables.py` renders each as lines of
+    `cell | cell` before trafilatura runs, and takes an information-disclosure
+    table (索引号, 发布机构, 标题 …) out of the text into the metadata.
     Date search is restricted to markup: htmldate's extensive search picks up
     crawl stamps and dates in related-article links.
     """
