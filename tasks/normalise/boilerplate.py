@@ -345,7 +345,7 @@ def _table_rows(paragraphs: list[str]) -> frozenset[int]:
     rows: set[int] = set()
     run: list[int] = []
     for i, p in enumerate([*paragraphs, ""]):
-        if ROW_SEPARATOR in p or TABLE_EDGE.search(p):
+        if "|" in p and (ROW_SEPARATOR in p or TABLE_EDGE.search(p)):  # most lines hold no bar
             run.append(i)
             continue
         if len(run) >= 2:
