@@ -44,7 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only this source (repeatable)",
     )
     p.add_argument("--group", default=None, help="only sources of this group")
-    p.add_argument("--limit", type=int, default=None, help="take at most this many documents, those no earlier run attempted first")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="take at most this many documents, those no earlier run attempted first",
+    )
     add_flow_options(p)  # no defaults: --deployment refuses in-process options that were given
     remote = p.add_argument_group("on a Prefect server (PREFECT_API_URL)")
     remote.add_argument(
