@@ -79,10 +79,10 @@ def read_metadata(draft: Draft) -> None:
             _read_line(draft, line)
         elif role is Role.SIGNATURE:
             signature = line
-    # A notice's signer publishes it, unless a source line says who did.
-    draft.publisher = draft.publisher or signature
     _bylines_in_body(draft)
     _from_markup(draft)
+    # A notice's signer publishes it, unless a source line or the markup says who did.
+    draft.publisher = draft.publisher or signature
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
     draft.editors = _unique(draft.editors)
 
