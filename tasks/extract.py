@@ -98,8 +98,10 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
             "empty_extraction",
             "trafilatura found no main text (the page may be empty, all navigation, or script-rendered)",
         )
-    text = (doc.text or "").strip()
-    if len(text) < options.min_chars:
+    # The first paragraph keeps an ideographic indent: it tells a wrapped paragraph's lines
+    # apart from the next paragraph's (tasks.normalise.whitespace).
+    text = (doc.text or "").rstrip().lstrip(" \t\r\n")
+    if len(text.strip()) < options.min_chars:
         raise Rejected(
             "extract",
             "empty_extraction",

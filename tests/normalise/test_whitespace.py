@@ -15,3 +15,53 @@ def test_indents_blank_lines_and_space_runs_go() -> None:
     assert draft.text == "2022年新年第一天，省人防办\n党建引领强阵地\n强化政治执行力 闻令而动"
     assert draft.title == "在大战大考中 彰显机关党建强大力量"
     assert draft.flags == []
+
+
+def test_hard_wrapped_paragraphs_of_an_indenting_page_are_joined_back() -> None:
+    # PDF text and `<br>`-wrapped `<p>`: each paragraph's first line indented, the rest not.
+    draft = Draft(
+        text="某某市城市更新行动实施方案\n"
+        "某某市人民政府办公室\n"
+        "\u3000\u3000为深入贯彻落实党中央关于实施城市更新行动的决\n"
+        "策部署，推动城市高质量发展，制定本方案。\n"
+        "\u3000\u3000一、工作目标\n"
+        "\u3000\u3000到2025年，完成城镇老旧小区改造300个，改造各类管网\n"
+        "500公里，城市功能品质明显提升。\n"
+    )
+    tidy_paragraphs(draft)
+    assert draft.text.split("\n") == [
+        "某某市城市更新行动实施方案",
+        "某某市人民政府办公室",  # not indented, so no paragraph to go on
+        "为深入贯彻落实党中央关于实施城市更新行动的决策部署，推动城市高质量发展，制定本方案。",
+        "一、工作目标",
+        "到2025年，完成城镇老旧小区改造300个，改造各类管网500公里，城市功能品质明显提升。",
+    ]
+
+
+def test_a_line_ending_in_a_comma_goes_on_in_the_next() -> None:
+    draft = Draft(
+        text="其中，涉及直播带货的投诉主要集中在虚假宣传、\n产品质量不合格等方面，\n售后难保障。\n下一段"
+    )
+    tidy_paragraphs(draft)
+    assert (
+        draft.text
+        == "其中，涉及直播带货的投诉主要集中在虚假宣传、产品质量不合格等方面，售后难保障。\n下一段"
+    )
+
+
+def test_a_blank_line_or_a_finished_sentence_ends_a_paragraph() -> None:
+    text = "\u3000\u3000第一段结束。\n第二段没有缩进\n\u3000\u3000第三段没有句号\n\n第四段"
+    draft = Draft(text=text)
+    tidy_paragraphs(draft)
+    assert draft.text == "第一段结束。\n第二段没有缩进\n第三段没有句号\n第四段"
+
+
+def test_spaces_beside_chinese_punctuation_go_and_those_beside_digits_stay() -> None:
+    draft = Draft(
+        text="提示消费者： 在参与直播购物时，“要选择资质齐全的平台” 。\n时间：2022年6月15日 14:00"
+    )
+    tidy_paragraphs(draft)
+    assert (
+        draft.text
+        == "提示消费者：在参与直播购物时，“要选择资质齐全的平台”。\n时间：2022年6月15日 14:00"
+    )
