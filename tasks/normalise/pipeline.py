@@ -9,8 +9,9 @@ flag. The order matters and is documented in docs/normalisation.md:
                 and the pinyin letters that a shift left glued to them)
 3. pinyin       `戰(zhàn)場` → `戰場` (after mojibake: `l(fā)` is a shifted `發(fā)`)
 4. script       source script recorded, Traditional converted with OpenCC tw2s
-5. punctuation  `?` for a character the encoding lost made `□`, then half-width
-                marks in Chinese text made full-width
+5. punctuation  `?` for a character the encoding lost made `□`, full-width letters
+                and digits made ASCII, then half-width marks in Chinese text
+                made full-width
 6. whitespace   one paragraph per line, indents and blank lines gone
 7. boilerplate  line classifier: chrome, editor's notes, credits set aside
 8. metadata     title, date, publisher, authors, editors from the set-aside lines,
@@ -27,18 +28,24 @@ from tasks.normalise.markup import strip_markup
 from tasks.normalise.metadata import read_metadata
 from tasks.normalise.mojibake import repair_mojibake
 from tasks.normalise.pinyin import remove_pinyin
-from tasks.normalise.punctuation import fullwidth_punctuation, mark_missing
+from tasks.normalise.punctuation import (
+    ascii_letters_and_digits,
+    fullwidth_punctuation,
+    mark_missing,
+)
 from tasks.normalise.script import convert_script, record_script
 from tasks.normalise.whitespace import tidy_paragraphs
 from tasks.records import Article, Extracted, Rejected
 
 _MISSING = text_step("missing_characters", mark_missing)
+_ASCII = text_step("alnum_halfwidth", ascii_letters_and_digits)
 _FULLWIDTH = text_step("punctuation_fullwidth", fullwidth_punctuation)
 
 
 def punctuate(draft: Draft) -> None:
     """Mark lost characters first: a `?` made `？` could no longer be told from a question."""
     _MISSING(draft)
+    _ASCII(draft)
     _FULLWIDTH(draft)
 
 

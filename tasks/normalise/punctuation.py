@@ -12,6 +12,10 @@ double quotes, paired in order along a line, become `“…”` when they enclos
 `说:"我们将继续加大投入。"` → `说：“我们将继续加大投入。”`, `"We are excited."` stays.
 Small form variants from Big5-era text (`﹔` `﹐` …) become their usual forms.
 
+Full-width Latin letters and digits (`ＣＥＯ`, `３１８．９万个`, `５０％`) become ASCII, as
+GB/T 15835 writes numbers, with the full-width point, percent, plus and hyphen that stand
+with them (`5G＋`, `5G－A`), so the same figure typed either way gives one text.
+
 A `?` inside a word is no question mark but a character the page's encoding could not
 hold (`李?明`, `王?、张?杰等同志`: rare name characters outside GB2312). It becomes `□`, the
 虚缺号 GB/T 15834 sets for a missing character, when no question stands before it in its
@@ -49,6 +53,13 @@ _PAIR = re.compile(rf"\(([^()\n]*[{_HAN}][^()\n]*)\)")
 _QUOTES = re.compile(r'"([^"\n]*)"')
 _SMALL_FORMS = {"﹐": "，", "﹑": "、", "﹒": "．", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
 _SMALL = re.compile("[﹐﹑﹒﹔﹕﹖﹗]")
+_WIDE_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]")
+_TO_ASCII = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+# Full-width marks that belong to the ASCII beside them: `318．9`, `50％`, `5G＋`, `5G－A`.
+_WIDE_MARKS = {"．": ".", "％": "%", "＋": "+", "－": "-"}
+_WIDE_POINT = re.compile(
+    r"(?<=[0-9])[．－](?=[0-9])|(?<=[0-9])％|(?<=[0-9A-Za-z])＋|(?<=[0-9A-Za-z])－(?=[A-Za-z])"
+)
 MISSING = "□"  # GB/T 15834's 虚缺号: a character the source could not show
 # A `?` run between Han characters, or before the `、` of a list of names: a candidate for
 # characters the encoding lost.
@@ -84,6 +95,16 @@ def _convert_quotes(text: str) -> tuple[str, int]:
         return f"“{pair[1]}”"
 
     return _QUOTES.sub(chinese, text), count
+
+
+def ascii_letters_and_digits(text: str) -> tuple[str, int]:
+    """Full-width letters and digits as ASCII, and a point or percent sign with the digits."""
+    wide = len(_WIDE_ALNUM.findall(text))
+    if not wide:
+        return text, 0
+    text = _WIDE_ALNUM.sub(lambda m: _TO_ASCII[m[0]], text)
+    text, marks = _WIDE_POINT.subn(lambda m: _WIDE_MARKS[m[0]], text)
+    return text, wide + marks
 
 
 def mark_missing(text: str) -> tuple[str, int]:

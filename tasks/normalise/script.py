@@ -60,6 +60,21 @@ _ZHU_BEFORE = frozenset("作名称述录书者")
 _WORKS_AFTER_YOU = frozenset("《多专论诗小数")
 # and anywhere else tw2s's own choice stands.
 
+# Characters Simplified text also writes in names, which tw2s converts everywhere: 林良昇 and
+# 李乾龍 keep theirs (the 2013 通用规范汉字表 admits both in names). In a name's place (after
+# a surname, or a surname and one character) they stay, unless their neighbours make the
+# word they are converted in: 昇 rising (上昇, 昇級), 乾 dry (餅乾, 乾淨).
+_NAME_CHARACTERS = {
+    "昇": (
+        frozenset("上提晋攀飙窜东回跃爬飞腾拉"),
+        frozenset("华级高起降迁学旗温值幅空天格任职等段"),
+    ),
+    "乾": (
+        frozenset("饼萄肉笋虾鱼果晒烘风擦吹晾榨喝吸抽蒸烤流舔弄阴外中一白菜丝豆鱿萝"),
+        frozenset("燥净杯旱枯脆涸货粮妈爹洗衣草冰瘪巴咳呕瞪着急等坐耗笑裂电贝薪股酪冷热湿爽涩"),
+    ),
+}
+
 # A clause: what lies between punctuation and spaces, the unit a Simplified page's
 # Traditional words are converted in.
 _CLAUSE = re.compile(r"[^\s，。、；：？！,.;:?!“”‘’\"'《》〈〉「」『』（）()【】\[\]…—·]+")
@@ -205,8 +220,11 @@ def to_simplified(text: str) -> str:
     converted = converter().convert(text)
     # OpenCC maps character for character here; should a phrase ever change length, the
     # positions no longer line up and tw2s's choices stand.
-    if "著" in text and len(converted) == len(text):
-        converted = _settle_zhu(text, converted)
+    if len(converted) == len(text):
+        if "著" in text:
+            converted = _settle_zhu(text, converted)
+        if any(ch in text for ch in _NAME_CHARACTERS):
+            converted = _keep_in_names(text, converted)
     pattern, variants = _variants()
     return pattern.sub(lambda m: variants[m[0]], converted)
 
@@ -249,6 +267,25 @@ def _settle_zhu(original: str, converted: str) -> str:
             last = at + 1
         at = original.find("著", at + 1)
     return "".join([*pieces, converted[last:]]) if pieces else converted
+
+
+def _keep_in_names(original: str, converted: str) -> str:
+    """Put back each 昇 or 乾 of `original` that stands where a name's character does."""
+    from tasks.normalise.labels import SURNAMES
+
+    chars = list(converted)
+    for at, ch in enumerate(original):
+        if ch not in _NAME_CHARACTERS or chars[at] == ch:
+            continue
+        before, after = _NAME_CHARACTERS[ch]
+        previous = converted[max(0, at - 2) : at]
+        following = converted[at + 1 : at + 2]
+        in_name = bool(previous) and (
+            previous[-1] in SURNAMES or (len(previous) == 2 and previous[0] in SURNAMES)
+        )
+        if in_name and previous[-1] not in before and following not in after:
+            chars[at] = ch
+    return "".join(chars)
 
 
 def convert_script(draft: Draft) -> None:

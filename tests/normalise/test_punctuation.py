@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.normalise.punctuation import fullwidth_punctuation, mark_missing
+from tasks.normalise.punctuation import (
+    ascii_letters_and_digits,
+    fullwidth_punctuation,
+    mark_missing,
+)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +139,17 @@ def test_a_question_mark_inside_a_name_marks_a_missing_character(before: str, af
 )
 def test_a_question_mark_after_a_question_stays_a_question(question: str) -> None:
     assert mark_missing(question) == (question, 0)
+
+
+def test_full_width_letters_and_digits_become_ascii_with_their_marks() -> None:
+    text = (
+        "截至９月底，５Ｇ基站达３１８．９万个，占２８．１％；“５Ｇ＋工业互联网”，５Ｇ－Ａ，ＣＥＯ"
+    )
+    assert ascii_letters_and_digits(text)[0] == (
+        "截至9月底，5G基站达318.9万个，占28.1%；“5G+工业互联网”，5G-A，CEO"
+    )
+
+
+def test_full_width_chinese_punctuation_stays_full_width() -> None:
+    text = "（一）会议指出：要坚持，不松懈！２０２２－０７－２０　１６：４５"
+    assert ascii_letters_and_digits(text)[0] == "（一）会议指出：要坚持，不松懈！2022-07-20　16：45"
