@@ -4,8 +4,8 @@ Hard-wrapped text is joined back into its paragraphs. A paragraph never ends on 
 so a line ending in one goes on in the next. A page that indents its paragraphs (`　　`, as
 Chinese text does, or two spaces) marks each paragraph's first line, so an unindented line
 after an indented paragraph's line that did not end a sentence goes on it too
-(`…实施城市更新行动的决` / `策部署…`, as PDF text and `<br>`-wrapped `<p>` give). A blank line
-always ends a paragraph.
+(`…实施城市更新行动的决` / `策部署…`, as PDF text and `<br>`-wrapped `<p>` give), if that line
+is long enough to have been wrapped (`WRAPPED_MIN`). A blank line always ends a paragraph.
 
 A space beside Chinese punctuation (`消费者： 在参与`, `” 他同时`) is dropped, so the same
 article spaced and unspaced gives one text and one content hash. Spaces between Chinese and
@@ -24,6 +24,9 @@ _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f]+")
 _INDENT = re.compile(r"^(?:\u3000|[ \t\u00a0\u2002-\u200a\u202f\u205f]{2,})")
 # At least this many indented lines say that a page marks its paragraphs so.
 INDENTED_MIN = 2
+# Characters; a line wraps at the page's width, so a shorter line was not wrapped: an
+# indented `编辑 张磊 校对 刘军` is a line of its own, not the start of the next one.
+WRAPPED_MIN = 16
 _CLAUSE_GOES_ON = ("，", "、", ",")
 # What may end a paragraph: sentence ends, closing quotes and brackets, and label colons.
 _ENDS = frozenset("。！？!?…”’」』）)】》：:；;")
@@ -51,17 +54,19 @@ def paragraphs(text: str) -> list[str]:
     indented_page = sum(1 for line in raw if line.strip() and _INDENT.match(line)) >= INDENTED_MIN
     out: list[str] = []
     in_paragraph = False  # the last line kept belongs to an indented paragraph
+    wrapped = False  # the last line was long enough to have been wrapped
     for line in raw:
         tidy = _CJK_SPACE.sub("", _SPACES.sub(" ", line).strip())
         if not tidy:
             in_paragraph = False
             continue
         indented = _INDENT.match(line) is not None
-        if out and _goes_on(out[-1], tidy, indented, in_paragraph and indented_page):
+        if out and _goes_on(out[-1], tidy, indented, in_paragraph and indented_page and wrapped):
             out[-1] = _joined(out[-1], tidy)
         else:
             out.append(tidy)
             in_paragraph = indented
+        wrapped = len(tidy) >= WRAPPED_MIN
     return out
 
 
