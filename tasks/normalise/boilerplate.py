@@ -25,6 +25,7 @@ from enum import StrEnum
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    EDITION,
     ISSUER,
     PADDED_NAME,
     REPORTER,
@@ -37,6 +38,7 @@ from tasks.normalise.labels import (
     find_date,
     labelled,
     looks_like_name,
+    spaced_credits,
 )
 from tasks.normalise.script import to_simplified
 
@@ -51,6 +53,7 @@ class Role(StrEnum):
     CREDIT = "credit"  # writers and editors after the article
     SIGNATURE = "signature"  # the body that signs a notice, above its date (落款)
     NOTE = "note"  # editor's note or call to action before the article
+    CAPTION = "caption"  # a picture's caption or credit: the picture is not in the text
     CHROME = "chrome"
 
 
@@ -78,6 +81,8 @@ _SITE_WORDS = [
         "全站搜索",
         "投稿邮箱",
         "文字缩放",
+        "放大字体",
+        "缩小字体",
         "视力保护色",
         "【字体",
         "用户登录",
@@ -132,13 +137,50 @@ POINTER = re.compile(r"点击查看原文|阅读原文|查看原文|原文链接
 # A repost's notes about itself: its original headline, and the notice that it is one
 # (`声明：本文转载自河南日报，版权归原作者所有，如有侵权请联系删除。`), prose-like but no prose.
 REPOST = re.compile(r"^原标题[:：]|本文(?:转载|转自)|如有侵权请?(?:联系|告知|通知)|版权归原作者")
-NOT_PROSE = re.compile(f"{NOTE.pattern}|{REPOST.pattern}")  # either, in one pass over a line
+# A page's notices about its own text, prose-like but no prose: its rights (`本文为原创内容，
+# 未经授权禁止转载。`, `本网站之文字、图片及影音，非经授权，不得转载…`) and calls to comment
+# (`对此你怎么看？欢迎在评论区留言讨论！`). A story about piracy says 未经授权 without 本文/本网.
+NOTICE = re.compile(
+    r"(?:本文|本网|本站|本报|本平台|本号|本公众号)[^。！？]{0,20}(?:未经|非经)[^。！？]{0,4}"
+    r"(?:授权|许可|同意)|转载请注明|(?:未经|非经)授权[^。！？]{0,8}(?:不得|禁止|严禁|谢绝)转载"
+    r"|欢迎在评论区|在评论区留言|欢迎留言|留言讨论|请文明上网"
+)
+NOT_PROSE = re.compile(f"{NOTE.pattern}|{REPOST.pattern}|{NOTICE.pattern}")  # in one pass
+# After it, a promotion for the site's app, never a sentence: `海量资讯、精准解读，尽在新浪财经APP`.
+APP = re.compile(r"APP|App|客户端")
+# After it, the article's tags: `相关字词：施政报告 李家超 公屋`.
+TAGS = re.compile(r"^(?:相关字词|相关词|关键词|关键字|标签|Tags?)\s*[:：]", re.IGNORECASE)
 # After it: a list of other articles' headlines, or of attachments' file names (the files
 # themselves are not in the text), under a heading of its own.
 RELATED = re.compile(
-    r"^[【\[]?(?:相关(?:阅读|新闻|文章|链接|报道|附件)|热门(?:文章|新闻)|推荐阅读|热点推荐|猜你喜欢"
-    r"|附件下载)"
+    r"^[【\[]?(?:相关(?:阅读|新闻|文章|链接|报道|附件|推荐)|热门(?:文章|新闻)|推荐阅读|热点推荐|猜你喜欢"
+    r"|延伸阅读|附件下载)"
     r"[】\]]?[:：]?$"
+)
+# A comment section's heading or button, which ends the article: the readers' comments under
+# it are sentences, but not the article's (`网友评论`, `评论 128`, `查看全部评论（36条）`).
+COMMENTS = re.compile(
+    r"^(?:网友|读者|用户|热门|最新|全部|精彩)?(?:评论|留言)(?:区|列表)?\s*[（(]?\d*条?[）)]?[:：]?$"
+    r"|^(?:发表|我要|查看(?:全部|更多)?)(?:评论|留言)\s*[（(]?\d*条?[）)]?[:：>»]?$"
+)
+# The page links of an article split over pages: `1 2 3 下一页 尾页`, `第2页 共3页`.
+PAGER = re.compile(
+    r"(?:\s*(?:首页|上一页|下一页|尾页|末页|\d{1,3}|第\s*\d{1,3}\s*页|共\s*\d{1,3}\s*页|[<>«»|]+))+\s*"
+)
+# A picture's caption, or its credit: it opens with a marker (`▲ 比赛现场座无虚席。`, `图②：…`,
+# `（图为活动现场。摄影 李明）`) or ends with the photographer's name (`新华社记者 丁汀摄`,
+# `（通讯员 杨光 供图）`).
+CAPTION = re.compile(
+    r"^(?:[▲△▼↑↓]|图\s*[①-⑳\d一二三四五六七八九十]{0,3}\s*[:：]|[（(]?(?:图为|上图|下图|左图|右图|图片说明))"
+    r"|(?:记者|摄影|通讯员)\s*(?:[\u3400-\u9fff·]\s?){2,6}\s*摄\s*[）)]?$"
+    r"|[（(](?:摄影[:：\s][^（）()]{1,30}|[^（）()]{1,30}(?:摄|供图))[）)]$"
+)
+CAPTION_MAX = 150  # characters; a longer paragraph is the article's, whatever it opens with
+# A credit in brackets closing a paragraph's last sentence: `…第一位。（编辑：赵敏）`,
+# `…致富。（记者 李晓 通讯员 王刚）`, and CNA's `…处理。（编辑：陈俊华）1121012`, whose serial
+# number (the ROC year and the date) goes with it.
+TRAILING_CREDIT = re.compile(
+    r"(?<=[。！？!?…”’」』])\s*(?P<credit>[（(][^（）()]{2,40}[）)])\s*(?:\d{7})?$"
 )
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 # A toolbar: nothing but bracketed buttons, `【字号 大 中 小】【我要打印】【关闭】`, `[ 打印 ] [ 关闭 ]`.
@@ -215,6 +257,8 @@ class Line:
     # widget lines: a song's refrain, a case's 【基本案情】 heading (set by `classify`).
     refrain: bool = False
     row: bool = False  # a row of a table (`_table_rows`)
+    pager: bool = False  # page links (`PAGER`): chrome, but the article goes on below them
+    caption: bool = False  # a picture's caption or credit (`CAPTION`)
 
     @property
     def in_article(self) -> bool:
@@ -248,7 +292,14 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
         score += 1
     if not row and length <= 12 and text.endswith((":", "：")):
         score += 2  # a label with nothing after it: `分享到：`, `站内搜索：`
-    prose = length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han
+    # `1 2 3 下一页 尾页`: "页" first, as most lines hold none
+    pager = not row and "页" in text and PAGER.fullmatch(text) is not None
+    if pager:
+        score += 4
+    caption = not row and length <= CAPTION_MAX and CAPTION.search(text) is not None
+    prose = (
+        length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han and not caption
+    )
     if prose:
         score -= 3 + (2 if length >= 100 else 0)
     items = labelled(text)
@@ -271,6 +322,8 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
         meta=bool(items) and _meta(items, sentence),
         repeated=repetition > 0 and score - repetition < CHROME_SCORE <= score,
         row=row,
+        pager=pager,
+        caption=caption,
     )
 
 
@@ -326,6 +379,10 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
         if roles[i] is Role.CHROME and lines[i].in_article:
             roles[i] = Role.BODY
     title = _head(lines, roles, first)
+    if title is not None:
+        for i in range(first + 1, last):
+            if lines[i].text == lines[title].text:
+                roles[i] = Role.CHROME  # the headline again, atop each page of a merged article
     _tail(lines, roles, last, title, markup)
     # A short sentence may close the article after its last paragraph: a refrain or
     # heading above it is the article's too (`【裁判结果】` over `法院判决车行退一赔三。`).
@@ -333,6 +390,9 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
     for i in range(last + 1, end):
         if roles[i] is Role.CHROME and lines[i].refrain:
             roles[i] = Role.BODY
+    for i, line in enumerate(lines):
+        if roles[i] is Role.BODY and line.caption:
+            roles[i] = Role.CAPTION
     return roles
 
 
@@ -447,7 +507,16 @@ def _over_tables(
 
 
 def _breaks_body(line: Line, role: Role) -> bool:
-    return (role is Role.CHROME and not line.in_article) or line.meta
+    """Whether a line between two paragraphs parts them into two bodies.
+
+    Chrome does, but not page links (`PAGER`) between the pages of a merged article; a
+    comment section's heading does, so the readers' comments under it are no article.
+    """
+    return (
+        (role is Role.CHROME and not line.in_article and not line.pager)
+        or line.meta
+        or COMMENTS.match(line.text) is not None
+    )
 
 
 def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
@@ -622,20 +691,23 @@ def _tail(
     headline = lines[title].text if title is not None else None
     closing = None
     related = False  # under a `相关新闻` heading: other articles' headlines
+    comments = False  # under a `网友评论` heading: readers' comments, sentences or not
     for i in range(last + 1, len(lines)):
         text, labels = lines[i].text, lines[i].labels
         if _signature(lines, roles, i):
             # The date under it is when the notice was signed, not published: it goes.
             roles[i], roles[i + 1], closing = Role.SIGNATURE, Role.CHROME, i + 1
-        elif _credit(lines[i]):
+        elif _credit(lines[i]) or REPORTER.fullmatch(text):
             roles[i], closing = Role.CREDIT, i
-        elif labels & {Label.SOURCE, Label.PUBLISHED}:
-            roles[i], closing = Role.META, i
+        elif labels & {Label.SOURCE, Label.PUBLISHED} or EDITION.match(text):
+            roles[i], closing = Role.META, i  # EDITION: a reprint's paper and day
         elif RELATED.match(text):
             roles[i], related = Role.CHROME, True
+        elif COMMENTS.match(text):
+            roles[i], comments = Role.CHROME, True
         elif roles[i] is Role.CHROME:
             continue
-        elif related and not lines[i].sentence:
+        elif comments or (related and not lines[i].sentence):
             roles[i] = Role.CHROME
         elif title is None and _markup_headline(lines, i, markup):
             roles[i], title, headline = Role.TITLE, i, text
@@ -645,6 +717,9 @@ def _tail(
             text == headline
             or POINTER.search(text)
             or REPOST.search(text)
+            or NOTICE.search(text)
+            or TAGS.match(text)
+            or (not lines[i].sentence and APP.search(text))
             or (len(text) <= SHORT and not SENTENCE.search(text))
         ):
             roles[i] = Role.CHROME
@@ -665,8 +740,13 @@ def _signature(lines: list[Line], roles: list[Role], i: int) -> bool:
 
 
 def _credit(line: Line) -> bool:
-    """A writer's or editor's credit; `记者：谢谢您接受采访！` is an interview's last question."""
-    return bool(line.labels & {Label.AUTHOR, Label.EDITOR}) and not SPEECH.search(line.text)
+    """A writer's or editor's credit; `记者：谢谢您接受采访！` is an interview's last question.
+
+    Labels may go without colons: `编辑 张磊 校对 刘军` (`spaced_credits`).
+    """
+    if line.labels:
+        return bool(line.labels & {Label.AUTHOR, Label.EDITOR}) and not SPEECH.search(line.text)
+    return bool(spaced_credits(line.text))
 
 
 def _markup_headline(lines: list[Line], i: int, markup: frozenset[str]) -> bool:
@@ -728,6 +808,33 @@ def _all_names(match: re.Match[str]) -> bool:
     return all(looks_like_name(n) for n in re.split(r"[\s、，,]+", names))
 
 
+def _closing_bracket(text: str) -> tuple[str, str | None] | None:
+    """A paragraph without the labelled brackets closing it (`TRAILING_CREDIT`), and the credit.
+
+    A writer's or editor's credit is returned to be taken off; a source (`（来源：新华社）`)
+    only stands apart while the line is weighed (the credit is None), and a picture's
+    credit (`（记者 王瑞 摄）`) not at all. None when nothing of the kind closes the paragraph.
+    """
+    if not text.endswith(("）", ")")) and not text[-1:].isdigit():  # most paragraphs
+        return None
+    match = TRAILING_CREDIT.search(text)
+    if match is None or match.start() == 0:
+        return None
+    credit = match["credit"]
+    inner = credit[1:-1].strip()
+    items = labelled(inner)
+    head = text[: match.start()].rstrip()
+    if CAPTION.search(credit) or SPEECH.search(inner) or (items and items[0].start > 0):
+        return None
+    if items and all(i.label in (Label.SOURCE, Label.PUBLISHED) for i in items):
+        return head, None
+    if items:
+        ok = all(i.label in (Label.AUTHOR, Label.EDITOR) for i in items)
+    else:
+        ok = REPORTER.fullmatch(credit) is not None or bool(spaced_credits(inner))
+    return (head, credit) if ok else None
+
+
 def drop_boilerplate(draft: Draft) -> None:
     """Keep the article's body paragraphs; set the others aside for the metadata step.
 
@@ -736,12 +843,23 @@ def drop_boilerplate(draft: Draft) -> None:
     """
     paragraphs = draft.text.split("\n") if draft.text else []
     markup_title = draft.extracted.title if draft.extracted else None
-    roles = classify(paragraphs, markup_title)
-    draft.text = "\n".join(p for p, r in zip(paragraphs, roles, strict=True) if r is Role.BODY)
+    # A credit or source closing a paragraph is weighed apart from it: the paragraph stays
+    # prose. A credit leaves the text; a source stays in it as written.
+    closing = [_closing_bracket(p) for p in paragraphs]
+    roles = classify(
+        [c[0] if c else p for p, c in zip(paragraphs, closing, strict=True)], markup_title
+    )
+    body = []
     draft.aside = []
-    for p, r in zip(paragraphs, roles, strict=True):
+    for p, c, r in zip(paragraphs, closing, roles, strict=True):
         if r is Role.TITLE and draft.aside and draft.aside[-1][0] is Role.TITLE:
             draft.aside[-1] = (Role.TITLE, draft.aside[-1][1] + p)  # headline and sub-title
-        elif r is not Role.BODY:
+        elif r is Role.BODY and c and c[1]:
+            body.append(c[0])
+            draft.aside.append((Role.CREDIT, c[1]))
+        elif r is Role.BODY:
+            body.append(p)
+        else:
             draft.aside.append((r, p))
+    draft.text = "\n".join(body)
     draft.flag("boilerplate_lines", sum(role is not Role.TITLE for role, _ in draft.aside))

@@ -53,7 +53,7 @@ _LABEL_WORDS: dict[Label, tuple[str, ...]] = {
         "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "生成日期",
         "更新时间", "更新日期", "时间", "日期",
     ),
-    Label.AUTHOR: ("执笔", "作者", "撰稿", "撰文", "记者", "通讯员", "文"),
+    Label.AUTHOR: ("执笔", "作者", "撰稿", "撰文", "记者", "通讯员", "文字", "文"),
     Label.EDITOR: (
         "责任编辑", "责编", "编辑", "主编", "审核", "审校", "校对", "初审", "复审", "终审",
         "送签", "签发", "核稿", "监制", "统筹",
@@ -125,10 +125,17 @@ ISSUER = re.compile(
     r"(?:委员会|工委|党委|委|办公室|办|局|厅|部|中心|研究院|院|处|站|政府|公司|集团|协会|学会|"
     r"联合会|医院|学校|大学|学院|银行|社区|街道|指挥部|领导小组|所|队|馆)$"
 )
-# A reporter's byline, alone or opening the lede: `本报讯（记者 王小明）`, `记者 张三 李四`.
+# A reporter's byline, alone or opening the lede: `本报讯（记者 王小明）`, `记者 张三 李四`,
+# and Taiwan's papers' `〔记者林良升／台北报导〕`, `【记者王小明／综合报导】`.
 REPORTER = re.compile(
-    r"^(?:\S{0,12}?(?:讯|电))?\s*[（(]?\s*(?:本报|本网|特约)?(?:记者|通讯员)\s*"
-    rf"(?P<names>{_NAME_LIST})\s*(?:[）)]|$)"
+    r"^(?:\S{0,12}?(?:讯|电))?\s*(?:[〔【\[](?=[^〕】\]]{1,40}报导[〕】\]])|[（(])?\s*"
+    r"(?:本报|本网|特约)?(?:记者|通讯员)\s*"
+    rf"(?P<names>{_NAME_LIST})\s*(?:[／/][^〕】\]／/]{{1,10}}报导)?\s*(?:[）)〕】\]]|$)"
+)
+# A wire service's dateline, the reporter's name glued to the place (`（中央社记者游凯翔台北
+# 12日电）`): the names and the place run together, `wire_reporters` parts them.
+WIRE_BYLINE = re.compile(
+    r"^[（(]?\s*[\u3400-\u9fff]{1,6}社记者(?P<names>[\u3400-\u9fff、]{4,30}?)\d{1,2}日电"
 )
 # Writers' names in brackets, alone on a line or closing the last paragraph: `（翟道武）`.
 BRACKETED_NAMES = re.compile(rf"[（(]\s*(?P<names>{_NAME_LIST})\s*[）)]$")
@@ -163,6 +170,29 @@ def looks_like_name(text: str) -> bool:
         and (text[0] in SURNAMES or text[:2] in SURNAMES)
         and not ORGANISATION.search(text)
     )
+
+
+def wire_reporters(glued: str) -> list[str]:
+    """The reporters in a wire dateline's run of names and place: `游凯翔台北` gives 游凯翔.
+
+    Names are listed with `、`; the place follows the last one with nothing between. A name
+    is taken as three characters (four after a two-character surname), two when that would
+    leave the place less than two: `张谦台北` is 张谦. A two-character name before a
+    three-character place (`张谦华盛顿`) is misread as 张谦华; no word list tells them apart.
+    """
+    *names, last = glued.split("、")
+    size = 4 if last[:2] in SURNAMES else 3
+    if len(last) - size < 2:
+        size -= 1
+    return [name for name in [*names, last[:size]] if looks_like_name(name)]
+
+
+# A paper's edition line under a reprint: `《人民日报》（2023年10月12日 01 版）`, `《 光明日报 》
+# （ 2023年10月12日 第05版）`: the paper and the day it printed the article.
+EDITION = re.compile(
+    r"^《\s*(?P<paper>[^《》]{2,12}?)\s*》\s*[（(](?P<when>[^（）()]{6,30}?)\s*第?\s*"
+    r"[A-Z]?\d{1,3}\s*版\s*[）)]$"
+)
 
 
 # Arabic digits, half- or full-width (`２０２２年７月２０日`: `\d` takes both, int() reads both).
@@ -247,6 +277,29 @@ def labelled_credits(line: str) -> list[Labelled]:
             label = _KIND[word.translate(fold)]
         out.append(Labelled(label, word, item.value[cut:], start))
     return out
+
+
+def spaced_credits(line: str) -> list[Labelled]:
+    """A credit line that writes spaces for colons: `编辑 张磊 校对 刘军`; [] for any other line.
+
+    Every word must be a writer's or editor's label followed by one or more names (a known
+    surname first), so a sentence or a heading never reads as one (`记者 调查`). A name
+    padded with a space (`王 强`) is one.
+    """
+    if len(line) > 60 or "：" in line or ":" in line:
+        return []
+    _, fold = _label_pattern()
+    out: list[Labelled] = []
+    for token in PADDED_NAME.sub(r"\1\2", line).split():
+        label = _KIND.get(token.translate(fold))
+        if label in (Label.AUTHOR, Label.EDITOR) and len(token) > 1:
+            out.append(Labelled(label, token, "", 0))
+        elif out and looks_like_name(token):
+            last = out[-1]
+            out[-1] = Labelled(last.label, last.word, f"{last.value} {token}".strip(), 0)
+        else:
+            return []
+    return out if out and all(item.value for item in out) else []
 
 
 def find_date(text: str) -> tuple[str, re.Match[str]] | None:

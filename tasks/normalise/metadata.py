@@ -24,6 +24,7 @@ from tasks.normalise.boilerplate import Role, looks_like_headline
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    EDITION,
     NAME,
     NAME_DOTS,
     NOBODY,
@@ -31,12 +32,15 @@ from tasks.normalise.labels import (
     REPORTER,
     ROLE_WORDS,
     UNIT,
+    WIRE_BYLINE,
     Label,
     date_only,
     find_date,
     labelled,
     labelled_credits,
     looks_like_name,
+    spaced_credits,
+    wire_reporters,
 )
 from tasks.normalise.pinyin import remove_pinyin
 from tasks.normalise.punctuation import fullwidth_punctuation
@@ -97,7 +101,7 @@ def _read_line(draft: Draft, line: str) -> None:
         if item.label is Label.SOURCE:
             # `来源：旗帜网2021年10月21日16:45`, `来源：天山网　记者 王强　2023-10-12`
             _take_date(draft, item.value)
-    for item in labelled_credits(line):
+    for item in labelled_credits(line) or spaced_credits(line):  # `编辑 张磊 校对 刘军`
         if item.label is Label.SOURCE:
             draft.publisher = draft.publisher or _publisher(_value(item.value))
         elif item.label is Label.AUTHOR:
@@ -109,6 +113,9 @@ def _read_line(draft: Draft, line: str) -> None:
         return
     if date_only(line):
         _take_date(draft, line)  # a date line under the headline
+    elif edition := EDITION.match(line):  # `《人民日报》（2023年10月12日 01 版）`
+        _take_date(draft, edition["when"])
+        draft.publisher = draft.publisher or edition["paper"].strip()
     elif (match := REPORTER.match(line)) or (
         (match := BRACKETED_NAMES.fullmatch(line))
         and all(looks_like_name(n) for n in _names(match["names"]))
@@ -153,7 +160,8 @@ def _names(value: str) -> list[str]:
 def _bylines_in_body(draft: Draft) -> None:
     """Writers named inside the body: opening the lede, or bracketed after the last sentence.
 
-    `本报讯（记者 王小明）12月4日…` names the writer and stays as written; the
+    `本报讯（记者 王小明）12月4日…` names the writer and stays as written, as a wire's
+    dateline `（中央社记者游凯翔台北12日电）` does; the
     closing `……胜利。（翟道武）` is a byline only, and leaves the text.
     """
     lines = draft.text.split("\n")
@@ -161,6 +169,8 @@ def _bylines_in_body(draft: Draft) -> None:
         return
     if match := REPORTER.match(lines[0]):
         draft.authors.extend(_names(match["names"]))
+    elif match := WIRE_BYLINE.match(lines[0]):  # `（中央社记者游凯翔台北12日电）`
+        draft.authors.extend(wire_reporters(match["names"]))
     last = lines[-1]
     match = BRACKETED_NAMES.search(last)
     if (
