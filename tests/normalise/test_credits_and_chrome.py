@@ -69,11 +69,11 @@ def test_a_wenzi_label_names_the_writer() -> None:
 
 def test_taiwan_datelines_name_the_reporter() -> None:
     assert article(TITLE, "2023/10/12 05:30", f"〔記者林良昇／台北報導〕{P1}", P2).authors == (
-        "林良升",
+        "林良昇",
     )
     assert article(TITLE, "2023/10/12", f"【記者王寓中、林良昇／台北報導】{P1}", P2).authors == (
         "王寓中",
-        "林良升",
+        "林良昇",
     )
     got = article(TITLE, "2023/10/12", f"中央社記者游凱翔台北12日電）{P1}", P2)
     assert got.authors == ("游凯翔",) and got.text.startswith("中央社记者游凯翔台北12日电）")
