@@ -12,6 +12,10 @@ double quotes, paired in order along a line, become `“…”` when they enclos
 `说:"我们将继续加大投入。"` → `说：“我们将继续加大投入。”`, `"We are excited."` stays.
 Small form variants from Big5-era text (`﹔` `﹐` …) become their usual forms.
 
+Marks typed in ASCII for Chinese ones: `以上...` → `以上……`, `大--这是` → `大——这是`, a
+doubled full stop `影响。。` → `影响。`, and a paragraph's closing `.` after Chinese
+(`最低气温2~4℃.`) → `。`.
+
 Full-width Latin letters and digits (`ＣＥＯ`, `３１８．９万个`, `５０％`) become ASCII, as
 GB/T 15835 writes numbers, with the full-width point, percent, plus and hyphen that stand
 with them (`5G＋`, `5G－A`), so the same figure typed either way gives one text.
@@ -60,6 +64,14 @@ _WIDE_MARKS = {"．": ".", "％": "%", "＋": "+", "－": "-"}
 _WIDE_POINT = re.compile(
     r"(?<=[0-9])[．－](?=[0-9])|(?<=[0-9])％|(?<=[0-9A-Za-z])＋|(?<=[0-9A-Za-z])－(?=[A-Za-z])"
 )
+# ASCII stand-ins for Chinese marks, beside Chinese text: an ellipsis, a dash, a stop.
+_STAND_INS = (
+    (re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}℃%])(?:\.{{3,6}}|。{{3,6}})"), "……"),
+    (re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}])-{{2,4}}(?=[{_HAN}{_CJK_OPENING}])"), "——"),
+    (re.compile("。{2}(?!。)"), "。"),
+    (re.compile(rf"(?<=[{_HAN}℃%）”])\.$", re.MULTILINE), "。"),
+)
+_PROSE_MARK = re.compile("[，。；！？]")
 MISSING = "□"  # GB/T 15834's 虚缺号: a character the source could not show
 # A `?` run between Han characters, or before the `、` of a list of names: a candidate for
 # characters the encoding lost.
@@ -125,6 +137,22 @@ def mark_missing(text: str) -> tuple[str, int]:
     return _QUERY_IN_WORD.sub(missing, text), count
 
 
+def _stand_ins(text: str) -> tuple[str, int]:
+    """ASCII stand-ins made Chinese marks, in lines of Chinese prose only: a `<title>`'s
+    `新闻中心--人民网` separates a site's name, and its `--` is no dash."""
+    if not any(mark in text for mark in ("...", "--", "。。", ".")):
+        return text, 0
+    count = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _PROSE_MARK.search(line):
+            for pattern, mark in _STAND_INS:
+                line, n = pattern.subn(mark, line)
+                count += n
+            lines[i] = line
+    return "\n".join(lines), count
+
+
 def fullwidth_punctuation(text: str) -> tuple[str, int]:
     """Make half-width punctuation in Chinese text full-width; return the text and the count."""
     small = len(_SMALL.findall(text))
@@ -142,4 +170,5 @@ def fullwidth_punctuation(text: str) -> tuple[str, int]:
             break
         marks += more
     text, pairs = _PAIR.subn(r"（\1）", text)
-    return text, small + quotes + marks + pairs
+    text, stand_ins = _stand_ins(text)
+    return text, small + quotes + marks + pairs + stand_ins

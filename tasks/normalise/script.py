@@ -293,11 +293,20 @@ def convert_script(draft: Draft) -> None:
     trad, simp = script_counts(_sample(draft))
     draft.source_script = _script(trad, simp)
     if trad:
-        convert = in_simplified if draft.source_script == "hans" else to_simplified
+        convert = in_simplified if draft.source_script == "hans" else _to_mainland
         draft.text = convert(draft.text)
         if draft.title:
             draft.title = convert(draft.title)
         draft.flag("t2s")
+
+
+# Taiwan and Hong Kong quote with corner brackets, Simplified text with curly quotes.
+_QUOTES = str.maketrans("「」『』", "“”‘’")
+
+
+def _to_mainland(text: str) -> str:
+    """A Traditional page as Simplified text writes it: characters, then quotation marks."""
+    return to_simplified(text).translate(_QUOTES)
 
 
 def record_script(draft: Draft) -> None:

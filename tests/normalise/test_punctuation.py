@@ -153,3 +153,23 @@ def test_full_width_letters_and_digits_become_ascii_with_their_marks() -> None:
 def test_full_width_chinese_punctuation_stays_full_width() -> None:
     text = "（一）会议指出：要坚持，不松懈！２０２２－０７－２０　１６：４５"
     assert ascii_letters_and_digits(text)[0] == "（一）会议指出：要坚持，不松懈！2022-07-20　16：45"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("受冷空气影响，局部降幅可达12℃以上...", "受冷空气影响，局部降幅可达12℃以上……"),
+        ("来势猛，降温幅度大--这是今年最强的一次", "来势猛，降温幅度大——这是今年最强的一次"),
+        ("注意防范不利影响。。", "注意防范不利影响。"),
+        ("14日，晴，最低气温2~4℃.", "14日，晴，最低气温2~4℃。"),
+    ],
+)
+def test_ascii_stand_ins_for_chinese_marks_become_chinese(before: str, after: str) -> None:
+    assert fullwidth_punctuation(before)[0] == after
+
+
+@pytest.mark.parametrize(
+    "kept", ["版本 v1.2.3 发布", "见 www.gov.cn.", "Mr. Li 说", "A--B", "a...b"]
+)
+def test_ascii_marks_in_latin_text_and_titles_stay(kept: str) -> None:
+    assert fullwidth_punctuation(kept)[0] == kept

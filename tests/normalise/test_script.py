@@ -150,3 +150,9 @@ def test_a_name_simplified_text_writes_with_sheng_is_kept() -> None:
     draft = Draft(text=text)
     convert_script(draft)
     assert draft.text == text and draft.flags == [] and draft.source_script == "hans"
+
+
+def test_a_traditional_page_quotes_as_simplified_text_does() -> None:
+    draft = Draft(text="有學者認為目標「具挑戰性」，並稱『簡約公屋』可行。" * 3)
+    convert_script(draft)
+    assert draft.text.startswith("有学者认为目标“具挑战性”，并称‘简约公屋’可行。")
