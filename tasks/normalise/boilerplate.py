@@ -233,6 +233,7 @@ SALUTATION = re.compile(
     r"^(?:(?:各|全体|尊敬的|亲爱的)[^。！？!?]{1,40}|[^。！？!?]{0,6}(?:同志|朋友)们)[：:]$"
 )
 SENTENCE_MIN = 10  # characters; a shorter line ending in `。` is no sentence to go by
+DATELINE_MAX = 40  # characters; a line this short stating a date and time is a date line
 SHORT = 15  # at the edges of an article, a line this short without punctuation is chrome
 # Labels that date anything, an event as well as the page: `时间：`, `日期：` (and 時間).
 BARE_DATE_LABELS = frozenset({"时间", "時間", "日期"})
@@ -533,6 +534,15 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
         elif _credit(lines[i]) or REPORTER.match(lines[i].text):
             roles[i] = Role.BYLINE
     metas = [i for i in range(first) if lines[i].labels & {Label.SOURCE, Label.PUBLISHED}]
+    if not metas and (dated := _dated_source_line(lines, roles, first)) is not None:
+        metas = [dated]
+        for i in range(dated + 1, first):  # `收录于合集 #乡村振兴 56个`, a toolbar: page chrome
+            if (
+                roles[i] is Role.BODY
+                and not lines[i].sentence
+                and not SALUTATION.match(lines[i].text)
+            ):
+                roles[i] = Role.CHROME
     title = _headline_above(lines, roles, metas[0]) if metas else None
     if title is not None:
         title = _title_over_subtitle(lines, roles, title)
@@ -554,6 +564,21 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             # A date line under the headline is its date; above it, a render stamp.
             roles[i] = Role.META if title is not None and i > title else Role.CHROME
     return title
+
+
+def _dated_source_line(lines: list[Line], roles: list[Role], first: int) -> int | None:
+    """The unlabelled source line under the headline, when no labelled one is there.
+
+    A date line that holds more than the date (`2023年10月12日 14:32 新京报`, WeChat's
+    `原创 作者 公众号 2023-10-12 07:30 发表于河南`) is where the page puts its headline's
+    source, and a headline-like line right above it is the headline. A bare date is not
+    enough to go by: a crawl stamp above the headline is one too (`_untitled_head`).
+    """
+    for i in range(first - 1, -1, -1):
+        text = lines[i].text
+        if roles[i] is Role.BODY and _dateline(text) and not date_only(text):
+            return i if _headline_above(lines, roles, i) is not None else None
+    return None
 
 
 def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | None:
@@ -599,6 +624,7 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
             and len(text) <= SHORT
             and not SENTENCE.search(text)
             and not looks_like_headline(text)
+            and not _dateline(text)  # `2023年10月12日 星期四`: the date, read under the headline
             and not _epigraph(lines, roles, i)
             and not (i == first - 1 and SALUTATION.match(text))
         ):
@@ -793,7 +819,12 @@ def _dateline(text: str) -> bool:
         return True
     if text.rstrip(CLOSERS).endswith(SENTENCE_ENDS) or SENTENCE.search(text):
         return False
-    return not text[: found[1].start()].strip() or LABEL_LIKE.search(text) is not None
+    return (
+        not text[: found[1].start()].strip()
+        or LABEL_LIKE.search(text) is not None
+        # A date with its time of day in a short line: `原创 豫农君 河南农业农村 2023-10-12 07:30`.
+        or (found[1]["H"] is not None and len(text) <= DATELINE_MAX)
+    )
 
 
 def _byline(text: str) -> bool:

@@ -51,7 +51,7 @@ _LABEL_WORDS: dict[Label, tuple[str, ...]] = {
     ),
     Label.PUBLISHED: (
         "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "成文日期", "生成日期",
-        "更新时间", "更新日期", "时间", "日期",
+        "更新时间", "更新日期", "时间", "日期", "发布于", "发表于", "更新于",
     ),
     Label.AUTHOR: ("执笔", "作者", "撰稿", "撰文", "记者", "通讯员", "文字", "文"),
     Label.EDITOR: (
@@ -75,7 +75,8 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
 
     Longest first so 责任编辑 wins over 编辑. A label is a word then a colon, not inside a
     longer word (`原文：` is no `文：`) but possibly glued to a date (`2022-07-20来源：`);
-    `文/张三` counts too, and so does `——摘自《郑州日报》…` opening a line, the way a reprint
+    `文/张三` counts too, and so does `发布于 2023-10-12` (a `…于` label needs no colon
+    before a date; `发表于河南` names a place), and so does `——摘自《郑州日报》…` opening a line, the way a reprint
     names its source (`，摘自《…》` inside a sentence does not).
     """
     forms = {ch: traditional_forms().get(ch, "") for word in _KIND for ch in word}
@@ -85,7 +86,7 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[int, str]]:
     first = "".join(sorted({w[0] + forms[w[0]] for w in _KIND}))
     pattern = re.compile(
         rf"(?=[{first}])(?:(?<![\u3400-\u9fff])|(?<=日))(?P<word>{words})\s*"
-        rf"(?:[:：]|(?<=文)/|(?<=摘自)(?<![^\s—－-]摘自)(?=《))\s*"
+        rf"(?:[:：]|(?<=文)/|(?<=摘自)(?<![^\s—－-]摘自)(?=《)|(?<=[于於])(?=\s*\d))\s*"
     )
     return pattern, fold
 
@@ -118,6 +119,11 @@ _NAME_LIST = rf"{_NAME}(?:[\s、，,]+{_NAME}){{0,5}}"
 UNIT = re.compile(
     r"^[\u3400-\u9fff（）()]{2,10}"
     r"(?:委员会|工委|党委|委|办公室|办|局|厅|部|中心|网|报社|报|杂志社|电视台|研究院|院|处|室|站)$"
+)
+# A news source's name, as it stands unlabelled after a date line's date: `新华网`, `中央社`,
+# `新京报`, `澎湃新闻`, `河南日报客户端`. A writer's or account's description is none.
+SOURCE_NAME = re.compile(
+    r"^[\u3400-\u9fffA-Za-z]{1,12}(?:网|报|社|台|刊|杂志|频道|新闻|客户端|在线|政府|办公室)$"
 )
 # The body that signs a notice under its last line (落款), above the date: `县自来水公司`.
 ISSUER = re.compile(
@@ -195,11 +201,25 @@ EDITION = re.compile(
 )
 
 
+# A day of the week between a date and its time: `2023年10月12日 星期四 10:30`, `（周四）`.
+_WEEKDAY = r"(?:\s*[（(]?(?:星期|礼拜|禮拜|周|週)[一二三四五六日天][）)]?)?"
+_TIME = r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 # Arabic digits, half- or full-width (`２０２２年７月２０日`: `\d` takes both, int() reads both).
 DATE = re.compile(
     r"(?P<y>(?:19|20|１９|２０)\d{2})\s*[-/.年－／．]\s*(?P<m>\d{1,2})\s*[-/.月－／．]\s*"
-    r"(?P<d>\d{1,2})\s*日?"
-    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+    rf"(?P<d>\d{{1,2}})\s*日?{_WEEKDAY}{_TIME}"
+)
+# Taiwan's official year count, 民國 (ROC) 1 = 1912: `中華民國112年10月12日` is 2023-10-12.
+ROC_YEARS = 1911
+ROC_DATE = re.compile(
+    r"(?:中华|中華)?(?:民国|民國)\s*(?P<y>\d{2,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    rf"{_WEEKDAY}{_TIME}"
+)
+# The same count in digits alone, `112-10-12`: read only where a date label stands before it
+# (`發布日期：112-10-12`); elsewhere three numbers may be anything.
+ROC_NUMERIC = re.compile(
+    r"(?<![\d./-])(?P<y>1[0-4]\d)\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})(?![\d./-])"
+    rf"{_WEEKDAY}{_TIME}"
 )
 # Chinese numerals, as official documents date themselves: `二〇二二年七月二十日`.
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -302,9 +322,13 @@ def spaced_credits(line: str) -> list[Labelled]:
     return out if out and all(item.value for item in out) else []
 
 
-def find_date(text: str) -> tuple[str, re.Match[str]] | None:
-    """The first plausible date (and time) in `text` as ISO 8601, with its match."""
-    matches = sorted([*DATE.finditer(text), *CN_DATE.finditer(text)], key=lambda m: m.start())
+def find_date(text: str, roc: bool = False) -> tuple[str, re.Match[str]] | None:
+    """The first plausible date (and time) in `text` as ISO 8601, with its match.
+
+    `roc`: the text is a labelled date, so `112-10-12` is the ROC year count's 2023-10-12.
+    """
+    patterns = (DATE, CN_DATE, ROC_DATE, ROC_NUMERIC) if roc else (DATE, CN_DATE, ROC_DATE)
+    matches = sorted((m for p in patterns for m in p.finditer(text)), key=lambda m: m.start())
     for match in matches:
         iso = iso_date(match)
         if iso:
@@ -315,6 +339,8 @@ def find_date(text: str) -> tuple[str, re.Match[str]] | None:
 def iso_date(match: re.Match[str]) -> str | None:
     """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date."""
     year, month, day = _number(match["y"]), _number(match["m"]), _number(match["d"])
+    if year < 1000:  # only the ROC patterns have fewer than four digits
+        year += ROC_YEARS
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     iso = f"{year:04d}-{month:02d}-{day:02d}"

@@ -31,6 +31,7 @@ from tasks.normalise.labels import (
     PADDED_NAME,
     REPORTER,
     ROLE_WORDS,
+    SOURCE_NAME,
     UNIT,
     WIRE_BYLINE,
     Label,
@@ -54,6 +55,9 @@ _DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # a separator, a date.
 _VALUE_END = re.compile(r"[)）】\]【\[|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
 _SENTENCE_END = frozenset("。！？!?”’…")
+# What parts the text after a date line's date: separators, and bracketed notes.
+_DATED_PARTS = re.compile(r"[|｜/／·•]")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 # Separators between a page title and the site or section name before or after it. A
 # doubled dash `——` is Chinese headline punctuation, never one of them.
 # Neither is a hyphen inside `2021-2022` or `COVID-19`.
@@ -96,7 +100,7 @@ def _read_line(draft: Draft, line: str) -> None:
     items = labelled(line)
     for item in items:  # a labelled date first, then one found elsewhere in the line
         if item.label is Label.PUBLISHED:
-            _take_date(draft, item.value)
+            _take_date(draft, item.value, roc=True)
     for item in items:
         if item.label is Label.SOURCE:
             # `来源：旗帜网2021年10月21日16:45`, `来源：天山网　记者 王强　2023-10-12`
@@ -111,11 +115,15 @@ def _read_line(draft: Draft, line: str) -> None:
     if items:
         _take_date(draft, line[: items[0].start])  # `2022-07-20来源：…`
         return
-    if date_only(line):
-        _take_date(draft, line)  # a date line under the headline
-    elif edition := EDITION.match(line):  # `《人民日报》（2023年10月12日 01 版）`
+    if edition := EDITION.match(line):  # `《人民日报》（2023年10月12日 01 版）`
         _take_date(draft, edition["when"])
         draft.publisher = draft.publisher or edition["paper"].strip()
+    elif found := find_date(line):
+        # A date line under the headline (the classifier set only those aside here), perhaps
+        # with a source's name after the date: `2023-10-12 14:20 中央社`, `… | 新华网`.
+        _take_date(draft, line)
+        if not line[: found[1].start()].strip():
+            _dated_source(draft, line[found[1].end() :])
     elif (match := REPORTER.match(line)) or (
         (match := BRACKETED_NAMES.fullmatch(line))
         and all(looks_like_name(n) for n in _names(match["names"]))
@@ -123,9 +131,29 @@ def _read_line(draft: Draft, line: str) -> None:
         draft.authors.extend(_names(match["names"]))
 
 
-def _take_date(draft: Draft, text: str) -> None:
-    if draft.published is None and (found := find_date(text)):
+def _take_date(draft: Draft, text: str, roc: bool = False) -> None:
+    if draft.published is None and (found := find_date(text, roc)):
         draft.published = found[0]
+
+
+def _dated_source(draft: Draft, rest: str) -> None:
+    """The source and reporter after a date that opens a line, when they are named as such.
+
+    `2023-10-03 08:45 联合报／ 记者陈宏睿／台北即时报导`: the first part is the publisher if it
+    is named like one (SOURCE_NAME: `新华网`, `中央社`, not `·优质科技领域创作者`), a
+    reporter's part names the author; an update note in brackets (`（10/12 14:05 更新）`) and
+    the rest say nothing.
+    """
+    parts = [p.strip() for p in _DATED_PARTS.split(_BRACKETED.sub(" ", rest)) if p.strip()]
+    if not parts:
+        return
+    head, _, tail = parts[0].partition(" ")
+    if SOURCE_NAME.match(head):
+        draft.publisher = draft.publisher or head
+        parts[0] = tail.strip()
+    for part in parts:
+        if match := REPORTER.match(part):
+            draft.authors.extend(_names(match["names"]))
 
 
 def _value(raw: str) -> str:

@@ -437,3 +437,65 @@ def test_markup_inference_matches_trafilaturas_own_reading(template: str, url: s
             # a title that is the headline (the one <h1>) comes apart from the page's <title>
             found = (got.headline or got.title) if name == "title" else getattr(got, name)
             assert found == (value if name in wanted else None), (name, wanted)
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "publisher", "authors"),
+    [
+        ("2023年10月12日 14:20 新华网", "2023-10-12T14:20", "新华网", []),
+        ("2023-10-12 10:30 | 新华网", "2023-10-12T10:30", "新华网", []),
+        ("2023-10-12 14:20 中央社", "2023-10-12T14:20", "中央社", []),
+        ("2023年10月12日 14:32 新京报", "2023-10-12T14:32", "新京报", []),
+        (
+            "2023-10-03 08:45 聯合報／ 記者陳宏睿／台北即時報導",
+            "2023-10-03T08:45",
+            "联合报",
+            ["陈宏睿"],
+        ),
+        ("2023/10/12 10:30（10/12 14:05 更新）", "2023-10-12T10:30", None, []),
+        ("2023年10月12日 星期四", "2023-10-12", None, []),
+        ("2023年10月12日 星期四 06:00", "2023-10-12T06:00", None, []),
+        # a writer's description after the date is no source's name
+        ("2023-10-12 20:15·优质科技领域创作者", "2023-10-12T20:15", None, []),
+        ("发布于 2023-10-12 10:30", "2023-10-12T10:30", None, []),
+        ("更新于：2023-10-12 10:30", "2023-10-12T10:30", None, []),
+        ("原创 豫农君 河南农业农村 2023-10-12 07:30 发表于河南", "2023-10-12T07:30", None, []),
+    ],
+)
+def test_a_date_line_under_the_headline_gives_the_date_and_the_source_named_after_it(
+    line: str, published: str, publisher: str | None, authors: list[str]
+) -> None:
+    got = article(f"{TITLE}\n{line}\n{BODY}")
+    assert (got.title, got.published, got.publisher, list(got.authors)) == (
+        TITLE,
+        published,
+        publisher,
+        authors,
+    )
+    assert got.text == BODY
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["發布日期：112-10-12", "發布日期：中華民國112年10月12日", "发布日期：民国112年10月12日"],
+)
+def test_a_date_in_the_roc_year_count_is_read(line: str) -> None:
+    assert article(f"{TITLE}\n{line}\n{BODY}").published == "2023-10-12"
+
+
+def test_three_numbers_without_a_date_label_are_no_roc_date() -> None:
+    assert find_date("112-10-12") is None
+
+
+def test_a_weekday_between_the_date_and_the_time_keeps_the_time() -> None:
+    got = article(f"{TITLE}\n发布时间：2023年10月12日 星期四 10:30\n{BODY}")
+    assert got.published == "2023-10-12T10:30"
+
+
+def test_a_chrome_line_between_a_dated_source_line_and_the_body_is_no_headline() -> None:
+    for noise in (
+        "收录于合集 #乡村振兴 56个",
+        "新浪财经APP  缩小字体 放大字体 收藏 微博 微信 分享",
+    ):
+        got = article(f"{TITLE}\n2023年10月12日 14:32 新京报\n{noise}\n{BODY}")
+        assert (got.title, got.published, got.text) == (TITLE, "2023-10-12T14:32", BODY)
