@@ -52,8 +52,11 @@ from tasks.records import Extracted
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 _DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
-# a separator, a date.
-_VALUE_END = re.compile(r"[)）】\]【\[|｜；;]|(?:19|20)\d{2}\s*[-/.年]")
+# a separator, a date, a relative one (`来源：幸福路社区　2天前`).
+_VALUE_END = re.compile(
+    r"[)）】\]【\[|｜；;]|(?:19|20)\d{2}\s*[-/.年]"
+    r"|\s(?:\d+|[一二两三四五六七八九十几半])\s*(?:秒|分钟|小时|天|周|个月|年)前|\s(?:刚刚|昨天|前天)"
+)
 _SENTENCE_END = frozenset("。！？!?”’…")
 # What parts the text after a date line's date: separators, and bracketed notes.
 _DATED_PARTS = re.compile(r"[|｜/／·•]")
@@ -248,9 +251,20 @@ def _fill_from(draft: Draft, page: Extracted) -> None:
         if stamp and stamp[0][:10] not in chrome_dates:
             draft.published = stamp[0]
     if draft.publisher is None and page.publisher:
-        draft.publisher = _clean(page.publisher)
+        draft.publisher = _declared_publisher(_clean(page.publisher))
     if not draft.authors and page.author:
         draft.authors.extend(_names(_clean(page.author)))
+
+
+def _declared_publisher(value: str) -> str | None:
+    """A publisher the markup declares, without the label some sites put in the value.
+
+    `<meta name="source" content="来源：人民网－人民日报">` declares 人民网－人民日报.
+    """
+    items = labelled(value)
+    if items and items[0].start == 0 and items[0].label is Label.SOURCE:
+        return _publisher(_value(items[0].value))
+    return value
 
 
 def _markup_title(title: str, sites: set[str]) -> str | None:

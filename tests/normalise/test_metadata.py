@@ -499,3 +499,13 @@ def test_a_chrome_line_between_a_dated_source_line_and_the_body_is_no_headline()
     ):
         got = article(f"{TITLE}\n2023年10月12日 14:32 新京报\n{noise}\n{BODY}")
         assert (got.title, got.published, got.text) == (TITLE, "2023-10-12T14:32", BODY)
+
+
+def test_a_relative_date_after_the_source_is_not_part_of_the_publisher() -> None:
+    got = article(f"{TITLE}\n{BODY}\n来源：幸福路社区　2天前")
+    assert (got.publisher, got.published) == ("幸福路社区", None)
+
+
+def test_a_declared_source_keeps_no_label_of_its_own() -> None:
+    got = article(f"{TITLE}\n{BODY}", publisher="来源：人民网－人民日报")
+    assert got.publisher == "人民网－人民日报"
