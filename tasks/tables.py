@@ -25,11 +25,15 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from tasks.normalise.labels import DISCLOSURE_LABELS, ROW_SEPARATOR
+from tasks.normalise.labels import (
+    DISCLOSURE_LABELS,
+    DISCLOSURE_LINE,
+    DISCLOSURE_MIN,
+    ROW_SEPARATOR,
+)
 
 CELL_MAX = 200  # characters; a longer cell holds a layout's body, not a datum
 LINK_SHARE_MAX = 0.5  # of a table's text; a navigation table is mostly links
-DISCLOSURE_MIN = 3  # distinct disclosure labels, in more than one row
 
 _LEAF_TABLES = etree.XPath("//table[not(.//table)]")
 _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
@@ -38,14 +42,8 @@ _LINK_TEXT = etree.XPath(".//a//text()")
 _FORM = etree.XPath(".//form | .//input | .//select | .//textarea")
 _SPACES = re.compile(r"\s+")
 # A disclosure label alone in its cell (the value in the next), or with a colon and its
-# value after it (`索引号：…`); `名称相同的` starts with no label.
-# Sites pad labels to one width with spaces (`标　　题：`, `有 效 性：`).
-_LABELLED = re.compile(
-    r"^(?P<label>"
-    + "|".join(r"\s*".join(word) for word in sorted(DISCLOSURE_LABELS, key=len, reverse=True))
-    + r")\s*(?:[:：]\s*(?P<value>.*)|$)",
-    re.DOTALL,
-)
+# value after it (`索引号：…`).
+_LABELLED = DISCLOSURE_LINE
 
 
 @dataclass(frozen=True, slots=True)

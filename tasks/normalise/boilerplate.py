@@ -25,6 +25,9 @@ from enum import StrEnum
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    DISCLOSURE_LABELS,
+    DISCLOSURE_LINE,
+    DISCLOSURE_MIN,
     EDITION,
     ISSUER,
     PADDED_NAME,
@@ -35,6 +38,7 @@ from tasks.normalise.labels import (
     Labelled,
     alternation,
     date_only,
+    disclosure_label,
     find_date,
     labelled,
     looks_like_name,
@@ -533,6 +537,8 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             roles[i] = Role.NOTE
         elif _credit(lines[i]) or REPORTER.match(lines[i].text):
             roles[i] = Role.BYLINE
+    if (block := _disclosure_block(lines, first)) is not None:
+        return _disclosure_head(lines, roles, first, block)
     metas = [i for i in range(first) if lines[i].labels & {Label.SOURCE, Label.PUBLISHED}]
     if not metas and (dated := _dated_source_line(lines, roles, first)) is not None:
         metas = [dated]
@@ -563,6 +569,47 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
         if roles[i] is Role.BODY and _dateline(lines[i].text):
             # A date line under the headline is its date; above it, a render stamp.
             roles[i] = Role.META if title is not None and i > title else Role.CHROME
+    return title
+
+
+def _disclosure_block(lines: list[Line], first: int) -> list[int] | None:
+    """The lines of an information-disclosure block before the body, as a `.txt` holds one.
+
+    `索 引 号：…`, `发文机关：…`, `成文日期：…`, `标　　题：…`, `发布日期：…` on lines of their own:
+    at least DISCLOSURE_MIN distinct labels, as a disclosure table needs (`tasks/tables.py`).
+    """
+    found = {i: label for i in range(first) if (label := disclosure_label(lines[i].text))}
+    return sorted(found) if len(set(found.values())) >= DISCLOSURE_MIN else None
+
+
+def _disclosure_head(
+    lines: list[Line], roles: list[Role], first: int, block: list[int]
+) -> int | None:
+    """Roles before the body of a page with a disclosure block; returns the headline's index.
+
+    The block is metadata (its `标题` is the document's title, which the metadata step
+    reads); everything above it is page header. The headline is the line under the block
+    that spells its `标题`, else none: the block's title stands for it.
+    """
+    for i in block:
+        roles[i] = Role.META
+    for i in range(block[0]):
+        if roles[i] is Role.BODY:
+            roles[i] = Role.CHROME
+    titles = {
+        _letters(match["value"])
+        for i in block
+        if DISCLOSURE_LABELS.get(disclosure_label(lines[i].text) or "") == "title"
+        and (match := DISCLOSURE_LINE.match(lines[i].text))
+    }
+    title = None
+    for i in range(block[-1] + 1, first):
+        if roles[i] is not Role.BODY:
+            continue
+        if title is None and _letters(lines[i].text) in titles:
+            roles[i], title = Role.TITLE, i
+        elif lines[i].labels & {Label.SOURCE, Label.PUBLISHED} or _dateline(lines[i].text):
+            roles[i] = Role.META
     return title
 
 

@@ -382,3 +382,21 @@ DISCLOSURE_LABELS: dict[str, str | None] = {
     "生效日期": None, "废止日期": None, "公开方式": None, "公开范围": None, "公开时限": None,
     "信息分类": None, "所属机构": None, "关键词": None, "公文种类": None,
 }  # fmt: skip
+# A disclosure label opening a line or a cell, with a colon and its value after it
+# (`索引号：…`) or alone (a table's value stands in the next cell); `名称相同的` starts with no
+# label. Sites pad labels to one width with spaces (`标　　题：`, `有 效 性：`).
+DISCLOSURE_LINE = re.compile(
+    r"^(?P<label>"
+    + "|".join(r"\s*".join(word) for word in sorted(DISCLOSURE_LABELS, key=len, reverse=True))
+    + r")\s*(?:[:：]\s*(?P<value>.*)|$)",
+    re.DOTALL,
+)
+DISCLOSURE_MIN = 3  # distinct disclosure labels make a disclosure table or block
+
+
+def disclosure_label(text: str) -> str | None:
+    """The disclosure label (unpadded) opening a `label：value` line, if it opens one."""
+    match = DISCLOSURE_LINE.match(text)
+    if match is None or not match["value"]:
+        return None
+    return re.sub(r"\s+", "", match["label"])

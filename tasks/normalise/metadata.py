@@ -24,6 +24,8 @@ from tasks.normalise.boilerplate import Role, looks_like_headline
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    DISCLOSURE_LABELS,
+    DISCLOSURE_LINE,
     EDITION,
     NAME,
     NAME_DOTS,
@@ -36,6 +38,7 @@ from tasks.normalise.labels import (
     WIRE_BYLINE,
     Label,
     date_only,
+    disclosure_label,
     find_date,
     labelled,
     labelled_credits,
@@ -83,6 +86,7 @@ _SITE = re.compile(
 def read_metadata(draft: Draft) -> None:
     """Fill title, date, publisher, authors and editors from the text, then from markup."""
     signature = None
+    disclosed = _disclosed(draft)
     for role, line in draft.aside:
         if role is Role.TITLE and draft.title is None:
             draft.title = line
@@ -90,12 +94,35 @@ def read_metadata(draft: Draft) -> None:
             _read_line(draft, line)
         elif role is Role.SIGNATURE:
             signature = line
+    # A disclosure block's title stands for a headline the page does not repeat.
+    draft.title = draft.title or disclosed.get("title")
     _bylines_in_body(draft)
     _from_markup(draft)
     # A notice's signer publishes it, unless a source line or the markup says who did.
     draft.publisher = draft.publisher or signature
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
     draft.editors = _unique(draft.editors)
+
+
+def _disclosed(draft: Draft) -> dict[str, str]:
+    """A disclosure block's fields (`标　　题：`, `发布日期：`, `发文机关：` …), the date and publisher taken.
+
+    Read before the other lines: the block states the date published (`发布日期`) over
+    the date written (`成文日期`, only when no other is given), and the issuer (`发文机关`).
+    """
+    fields: dict[str, str] = {}
+    for role, line in draft.aside:
+        if role is Role.META and (label := disclosure_label(line)):
+            match = DISCLOSURE_LINE.match(line)
+            field = DISCLOSURE_LABELS[label]
+            if field and match and match["value"].strip():
+                fields.setdefault(field, match["value"].strip())
+    for field in ("published", "written"):
+        if field in fields:
+            _take_date(draft, fields[field], roc=True)
+    if "publisher" in fields:
+        draft.publisher = draft.publisher or _publisher(_value(fields["publisher"]))
+    return fields
 
 
 def _read_line(draft: Draft, line: str) -> None:

@@ -509,3 +509,26 @@ def test_a_relative_date_after_the_source_is_not_part_of_the_publisher() -> None
 def test_a_declared_source_keeps_no_label_of_its_own() -> None:
     got = article(f"{TITLE}\n{BODY}", publisher="来源：人民网－人民日报")
     assert got.publisher == "人民网－人民日报"
+
+
+DISCLOSURE_BLOCK = (
+    "首页 > 政策 > 国务院文件 > 综合政务\n"
+    "索 引 号：000014349/2023-00058\n"
+    "发文机关：市交通局\n"
+    "成文日期：2023年09月28日\n"
+    f"标　　题：{TITLE}\n"
+    "发文字号：某交〔2023〕32号\n"
+    "发布日期：2023年10月12日\n"
+)
+
+
+def test_a_disclosure_block_in_a_text_gives_title_date_and_publisher() -> None:
+    got = article(f"{DISCLOSURE_BLOCK}{TITLE}\n某交〔2023〕32号\n{BODY}")
+    # 发布日期 is when it was published; 成文日期, when it was written, comes second
+    assert (got.title, got.published, got.publisher) == (TITLE, "2023-10-12", "市交通局")
+    assert got.text == BODY
+
+
+def test_a_disclosure_block_titles_a_page_that_does_not_repeat_its_headline() -> None:
+    got = article(f"{DISCLOSURE_BLOCK}{BODY}")
+    assert (got.title, got.published, got.text) == (TITLE, "2023-10-12", BODY)
