@@ -383,7 +383,7 @@ def classify(paragraphs: list[str], markup_title: str | None = None) -> list[Rol
     for i in range(first + 1, last):
         if roles[i] is Role.CHROME and lines[i].in_article:
             roles[i] = Role.BODY
-    title = _head(lines, roles, first)
+    title = _head(lines, roles, first, markup)
     if title is not None:
         for i in range(first + 1, last):
             if lines[i].text == lines[title].text:
@@ -524,7 +524,9 @@ def _breaks_body(line: Line, role: Role) -> bool:
     )
 
 
-def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
+def _head(
+    lines: list[Line], roles: list[Role], first: int, markup: frozenset[str] = frozenset()
+) -> int | None:
     """Roles before the first prose paragraph; returns the headline's index, if any."""
     for i in range(first):
         if lines[i].labels & {Label.SOURCE, Label.PUBLISHED}:
@@ -551,7 +553,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
                 roles[i] = Role.CHROME
     title = _headline_above(lines, roles, metas[0]) if metas else None
     if title is not None:
-        title = _title_over_subtitle(lines, roles, title)
+        title = _title_over_subtitle(lines, roles, _title_over_break(lines, roles, title, markup))
         for i in range(title):
             if roles[i] is not Role.META:  # a document's number may stand above its headline
                 roles[i] = Role.CHROME  # everything else above the headline is page header
@@ -564,7 +566,7 @@ def _head(lines: list[Line], roles: list[Role], first: int) -> int | None:
             if roles[i] is Role.BODY:
                 roles[i] = Role.CHROME
         if not metas:
-            title = _untitled_head(lines, roles, first)
+            title = _untitled_head(lines, roles, first, markup)
     for i in range(first):
         if roles[i] is Role.BODY and _dateline(lines[i].text):
             # A date line under the headline is its date; above it, a render stamp.
@@ -658,7 +660,9 @@ def _headline_above(lines: list[Line], roles: list[Role], meta: int) -> int | No
     return None
 
 
-def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | None:
+def _untitled_head(
+    lines: list[Line], roles: list[Role], first: int, markup: frozenset[str] = frozenset()
+) -> int | None:
     """With no source/date line: the last headline-like line before the body, short lines dropped.
 
     Only sentences, attributions (`_epigraph`), date lines and the headline's English
@@ -693,6 +697,11 @@ def _untitled_head(lines: list[Line], roles: list[Role], first: int) -> int | No
             title = i
         break
     if title is not None:
+        lower, title = title, _title_over_break(lines, roles, title, markup)
+        if lower == title and _other_than_declared(lines[title].text, markup):
+            # `点击蓝字 关注我们` over a body whose headline only the markup holds
+            roles[title] = Role.CHROME
+            return None
         title = _title_over_subtitle(lines, roles, title)
         for i in range(title):
             if roles[i] is Role.BODY:
@@ -729,6 +738,44 @@ def _epigraph(lines: list[Line], roles: list[Role], i: int) -> bool:
         return False
     above = next((k for k in range(i - 1, -1, -1) if roles[k] is not Role.CHROME), None)
     return above is not None and lines[above].sentence
+
+
+def _title_over_break(
+    lines: list[Line], roles: list[Role], title: int, markup: frozenset[str]
+) -> int:
+    """The headline's upper half, when a `<br>` split it and the `<title>` spells it whole.
+
+    `国务院办公厅关于…提升行政效能` over `推动“高效办成一件事”的指导意见`: both are the title
+    (drop_boilerplate joins them). Returns the headline's first line.
+    """
+    above = next((i for i in range(title - 1, -1, -1) if roles[i] is not Role.CHROME), None)
+    if (
+        above is not None
+        and roles[above] is Role.BODY
+        and _letters(lines[above].text + lines[title].text) in markup
+        and _letters(lines[title].text) not in markup
+    ):
+        roles[above] = roles[title] = Role.TITLE
+        return above
+    return title
+
+
+def _other_than_declared(text: str, markup: frozenset[str]) -> bool:
+    """Whether a line the head would take for the headline is not the one the markup declares.
+
+    Only a `<title>` that is a headline alone (no site's name beside it, as WeChat's and
+    og:title are), and longer than the line, says so; with a site's or section's name in
+    it, or shorter (a site's motto), the line may still be the headline.
+    """
+    if len(markup) != 1:
+        return False
+    (declared,) = markup
+    return (
+        len(declared) >= max(TITLE_MIN, len(_letters(text)))
+        and not UNIT.match(declared)
+        and _letters(text) != declared
+        and declared not in _letters(text)
+    )
 
 
 def _title_over_subtitle(lines: list[Line], roles: list[Role], title: int) -> int:

@@ -417,3 +417,26 @@ def test_a_columns_name_is_no_notice_title() -> None:
 def test_a_stated_source_outranks_the_signer() -> None:
     got = normalised([WATER_NOTICE[0], "来源：县政府办公室", *WATER_NOTICE[1:]])
     assert got.publisher == "县政府办公室"
+
+
+def test_a_call_to_action_over_the_body_is_no_headline_where_the_markup_holds_it() -> None:
+    headline = "重磅！我市出台十条措施支持民营经济发展"
+    article = normalised(["点击蓝字 关注我们", P1, P2], title=headline)
+    assert (article.title, article.text.split("\n")) == (headline, [P1, P2])
+
+
+def test_a_short_title_declared_by_the_markup_does_not_displace_the_texts_headline() -> None:
+    headline = "市交通局召开冬季道路安全工作部署会议"
+    article = normalised([headline, P1, P2], title="某某市交通局欢迎您")
+    assert article.title == headline
+
+
+def test_a_headline_split_by_a_line_break_is_joined_where_the_title_spells_it_whole() -> None:
+    upper, lower = (
+        "国务院办公厅关于进一步优化政务服务提升行政效能",
+        "推动“高效办成一件事”的指导意见",
+    )
+    article = normalised(
+        [upper, lower, "国办发〔2023〕32号", P1, P2], title=f"{upper}{lower}_国务院文件_中国政府网"
+    )
+    assert (article.title, article.text.split("\n")) == (upper + lower, [P1, P2])
