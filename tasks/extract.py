@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from dataclasses import dataclass
 from functools import cache
 
+from tasks.normalise.labels import Label, labelled
 from tasks.records import Extracted, Rejected
 from tasks.tables import Disclosure, prepare_tables, restore
 
@@ -108,6 +110,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
             f"the main text is only {len(text)} characters long; nothing worth keeping",
         )
     page_title = tree.findtext(".//title") if tree is not None else None
+    info = info_lines(tree, text) if tree is not None else ()
     # A disclosure table states the document's own title, date and issuer, where <meta>
     # tags on such sites often carry the site's defaults: the table's values come first.
     stated = disclosure or Disclosure()
@@ -119,10 +122,50 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         author=_clean(declared.get("author")),
         publisher=_clean(stated.publisher or declared.get("publisher")),
         is_html=True,
+        info=info,
         infer=(lambda wanted: inferred_metadata(tree, html, url, text, wanted))
         if tree is not None
         else None,
     )
+
+
+INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a source is not
+_INFO_LABELS = frozenset({Label.SOURCE, Label.PUBLISHED, Label.AUTHOR, Label.EDITOR})
+_NOT_TEXT = frozenset({"script", "style", "noscript", "head", "title", "a", "option", "select"})
+_SPACES = re.compile(r"\s+")
+
+
+def info_lines(tree, text: str) -> tuple[str, ...]:
+    """The page's info lines above the article that trafilatura's text lacks.
+
+    trafilatura drops the `<div class="info">` between headline and body (`作者：校团委
+    审核：王建军 发布时间：2023年10月12日 16:08`), so an HTML page would lose what the same
+    page saved as `.txt` states. An info line is the outermost element before the article's
+    first line whose text is short and holds a source, date or credit label; one whose
+    text the extraction kept is left to the text.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ()
+    opening = _SPACES.sub("", lines[0])[:12]
+    kept = _SPACES.sub("", text)
+    found: list[str] = []
+    taken: set[object] = set()
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
+            continue
+        if opening and opening in _SPACES.sub("", element.text or ""):
+            break  # the article starts here
+        if any(a in taken for a in element.iterancestors()):
+            continue
+        content = _SPACES.sub(" ", element.text_content()).strip()
+        letters = _SPACES.sub("", content)
+        if not content or len(content) > INFO_MAX or letters in kept or opening in letters:
+            continue  # too long, kept in the text, or holding the article (the page itself)
+        if {item.label for item in labelled(content)} & _INFO_LABELS:
+            found.append(content)
+            taken.add(element)
+    return tuple(found)
 
 
 def _bare_extraction(document, url: str | None, options: ExtractOptions):

@@ -120,6 +120,9 @@ class Extracted:
     # A title the markup states is the headline (<meta name="ArticleTitle">, the one <h1>):
     # never cut, as its `——` and `—` are the headline's own punctuation.
     headline: str | None = None
+    # Short lines above the article stating its source, date or credits (a `<div class="info">`)
+    # that trafilatura's text left out: the metadata step reads them, the text never holds them.
+    info: tuple[str, ...] = ()
     infer: Callable[[frozenset[str]], Extracted] | None = field(
         default=None, compare=False, repr=False
     )

@@ -94,6 +94,9 @@ def read_metadata(draft: Draft) -> None:
             _read_line(draft, line)
         elif role is Role.SIGNATURE:
             signature = line
+    if draft.extracted is not None:  # the page's info lines trafilatura left out of the text
+        for line in draft.extracted.info:
+            _read_line(draft, _clean(line))
     # A disclosure block's title stands for a headline the page does not repeat.
     draft.title = draft.title or disclosed.get("title")
     _bylines_in_body(draft)

@@ -532,3 +532,31 @@ def test_a_disclosure_block_in_a_text_gives_title_date_and_publisher() -> None:
 def test_a_disclosure_block_titles_a_page_that_does_not_repeat_its_headline() -> None:
     got = article(f"{DISCLOSURE_BLOCK}{BODY}")
     assert (got.title, got.published, got.text) == (TITLE, "2023-10-12", BODY)
+
+
+def test_an_html_info_line_the_extraction_dropped_gives_what_the_txt_gives() -> None:
+    info = (
+        "作者：校团委 &nbsp; 审核：王建军 &nbsp; 发布时间：2023年10月12日 16:08 &nbsp; 来源：大河报"
+    )
+    body = "\n".join([BODY, *(f"{p}第{n}条。" for n in (1, 2) for p in BODY.split("\n"))])
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n"))
+    html = (
+        f"<html><head><title>{TITLE}-某某大学新闻网</title></head><body>"
+        '<div class="top"><a>某某大学</a> <a>新闻网首页</a> <a>综合新闻</a></div>'
+        '<div class="pos">当前位置: <a>首页</a> &gt; <a>综合新闻</a> &gt; 正文</div>'
+        f'<div class="article"><h2>{TITLE}</h2>'
+        f'<div class="info">{info} &nbsp; 浏览次数：<span id="hits">2456</span></div>'
+        f'<div class="content">{paragraphs}</div></div></body></html>'
+    )
+    got = page_article(
+        html.encode(), media_type="text/html", declared_charset="utf-8", url=None,
+        options=ExtractOptions(),
+    )  # fmt: skip
+    as_text = article(f"{TITLE}\n{info.replace('&nbsp;', ' ')}\n{body}")
+    fields = ("title", "published", "publisher", "authors", "editors", "text")
+    assert [getattr(got, f) for f in fields] == [getattr(as_text, f) for f in fields]
+    assert (got.published, got.publisher, got.authors) == (
+        "2023-10-12T16:08",
+        "大河报",
+        ("校团委",),
+    )
