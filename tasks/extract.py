@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tasks.normalise.labels import Label, labelled
+from tasks.normalise.labels import DISCLOSURE_LINE, Label, labelled
 from tasks.records import Extracted, Rejected
 from tasks.tables import Disclosure, prepare_tables, restore
 
@@ -162,6 +162,9 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
         letters = _SPACES.sub("", content)
         if not content or len(content) > INFO_MAX or letters in kept or opening in letters:
             continue  # too long, kept in the text, or holding the article (the page itself)
+        if DISCLOSURE_LINE.match(content):
+            taken.add(element)  # a disclosure table's: `tasks/tables.py` read it
+            continue
         if {item.label for item in labelled(content)} & _INFO_LABELS:
             found.append(content)
             taken.add(element)
