@@ -110,7 +110,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
             f"the main text is only {len(text)} characters long; nothing worth keeping",
         )
     page_title = tree.findtext(".//title") if tree is not None else None
-    info = info_lines(tree, text) if tree is not None else ()
+    info = info_lines(tree, text, disclosure is not None) if tree is not None else ()
     # A disclosure table states the document's own title, date and issuer, where <meta>
     # tags on such sites often carry the site's defaults: the table's values come first.
     stated = disclosure or Disclosure()
@@ -135,14 +135,15 @@ _NOT_TEXT = frozenset({"script", "style", "noscript", "head", "title", "a", "opt
 _SPACES = re.compile(r"\s+")
 
 
-def info_lines(tree, text: str) -> tuple[str, ...]:
+def info_lines(tree, text: str, disclosure: bool = False) -> tuple[str, ...]:
     """The page's info lines above the article that trafilatura's text lacks.
 
     trafilatura drops the `<div class="info">` between headline and body (`作者：校团委
     审核：王建军 发布时间：2023年10月12日 16:08`), so an HTML page would lose what the same
     page saved as `.txt` states. An info line is the outermost element before the article's
     first line whose text is short and holds a source, date or credit label; one whose
-    text the extraction kept is left to the text.
+    text the extraction kept is left to the text. On a page with a `disclosure` table, its
+    rows (`发布机构：… 成文日期：…`) are not info lines: `tasks/tables.py` read the table.
     """
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
@@ -162,8 +163,8 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
         letters = _SPACES.sub("", content)
         if not content or len(content) > INFO_MAX or letters in kept or opening in letters:
             continue  # too long, kept in the text, or holding the article (the page itself)
-        if DISCLOSURE_LINE.match(content):
-            taken.add(element)  # a disclosure table's: `tasks/tables.py` read it
+        if disclosure and DISCLOSURE_LINE.match(content):
+            taken.add(element)
             continue
         if {item.label for item in labelled(content)} & _INFO_LABELS:
             found.append(content)

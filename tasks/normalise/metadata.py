@@ -273,13 +273,15 @@ def _fill_from(draft: Draft, page: Extracted) -> None:
     if draft.title is None and page.title:
         sites = {name for name in (draft.publisher, page.publisher) if name}
         draft.title = _markup_title(_clean(page.title), {_clean(name) for name in sites})
-    if draft.published is None and page.published:
-        stamp = find_date(page.published)
-        chrome_dates = {
-            d[:10] for r, line in draft.aside if r is Role.CHROME and (d := date_only(line))
-        }
-        if stamp and stamp[0][:10] not in chrome_dates:
+    stamp = find_date(page.published) if page.published else None
+    chrome_dates = {
+        d[:10] for r, line in draft.aside if r is Role.CHROME and (d := date_only(line))
+    }
+    if stamp and stamp[0][:10] not in chrome_dates:
+        if draft.published is None:
             draft.published = stamp[0]
+        elif len(draft.published) == len("2022-07-20") and stamp[0].startswith(draft.published):
+            draft.published = stamp[0]  # the text's day, to the minute the markup gives for it
     if draft.publisher is None and page.publisher:
         draft.publisher = _declared_publisher(_clean(page.publisher))
     if not draft.authors and page.author:

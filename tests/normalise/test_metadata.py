@@ -560,3 +560,12 @@ def test_an_html_info_line_the_extraction_dropped_gives_what_the_txt_gives() -> 
         "大河报",
         ("校团委",),
     )
+
+
+def test_the_texts_day_takes_the_time_the_markup_declares_for_that_day() -> None:
+    got = article(
+        f"{TITLE}\n发布时间：2022-07-20 来源：河南机关党建网\n{BODY}", published="2022-07-20 09:30"
+    )
+    assert got.published == "2022-07-20T09:30"
+    other_day = article(f"{TITLE}\n发布时间：2022-07-20\n{BODY}", published="2022-07-21 09:30")
+    assert other_day.published == "2022-07-20"
