@@ -83,6 +83,9 @@ _SITE = re.compile(
 )
 
 
+_READ = (Role.META, Role.CREDIT, Role.BYLINE)  # the set-aside lines values are read from
+
+
 def read_metadata(draft: Draft) -> None:
     """Fill title, date, publisher, authors and editors from the text, then from markup."""
     signature = None
@@ -90,7 +93,7 @@ def read_metadata(draft: Draft) -> None:
     for role, line in draft.aside:
         if role is Role.TITLE and draft.title is None:
             draft.title = line
-        elif role in (Role.META, Role.CREDIT, Role.BYLINE):
+        elif role in _READ:
             _read_line(draft, line)
         elif role is Role.SIGNATURE:
             signature = line
@@ -101,10 +104,28 @@ def read_metadata(draft: Draft) -> None:
     draft.title = draft.title or disclosed.get("title")
     _bylines_in_body(draft)
     _from_markup(draft)
+    if draft.published is None:  # the date written (`成文日期`) stands in for it last
+        _take_written_date(draft)
     # A notice's signer publishes it, unless a source line or the markup says who did.
     draft.publisher = draft.publisher or signature
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
     draft.editors = _unique(draft.editors)
+
+
+# Labels of the date a document was written or signed, not published (`成文日期：`).
+_WRITTEN = frozenset(word for word, field in DISCLOSURE_LABELS.items() if field == "written")
+
+
+def _take_written_date(draft: Draft) -> None:
+    """The first labelled date written (`成文日期：2023年09月28日`), when nothing else dates the page."""
+    info = draft.extracted.info if draft.extracted is not None else ()
+    lines = [line for role, line in draft.aside if role in _READ] + [_clean(i) for i in info]
+    for line in lines:
+        for item in labelled(line):
+            if item.label is Label.PUBLISHED and item.word in _WRITTEN:
+                _take_date(draft, item.value, roc=True)
+                if draft.published is not None:
+                    return
 
 
 def _disclosed(draft: Draft) -> dict[str, str]:
@@ -132,7 +153,7 @@ def _read_line(draft: Draft, line: str) -> None:
     """Values from one source/date, byline or credit line."""
     items = labelled(line)
     for item in items:  # a labelled date first, then one found elsewhere in the line
-        if item.label is Label.PUBLISHED:
+        if item.label is Label.PUBLISHED and item.word not in _WRITTEN:
             _take_date(draft, item.value, roc=True)
     for item in items:
         if item.label is Label.SOURCE:

@@ -569,3 +569,15 @@ def test_the_texts_day_takes_the_time_the_markup_declares_for_that_day() -> None
     assert got.published == "2022-07-20T09:30"
     other_day = article(f"{TITLE}\n发布时间：2022-07-20\n{BODY}", published="2022-07-21 09:30")
     assert other_day.published == "2022-07-20"
+
+
+def test_the_date_a_document_was_written_yields_to_its_publication_date() -> None:
+    # An info line may name the date written first: 成文日期 is no publication date while
+    # 发布日期 is stated, anywhere on the page.
+    info = (
+        "发文机关：国务院办公厅 成文日期：2023年09月28日",
+        "发文字号：国办发〔2023〕32号 发布日期：2023年10月12日",
+    )
+    got = article(f"{TITLE}\n{BODY}", title=TITLE, info=info)
+    assert got.published == "2023-10-12"
+    assert article(f"{TITLE}\n{BODY}", title=TITLE, info=info[:1]).published == "2023-09-28"
