@@ -7,14 +7,15 @@ from importlib.metadata import PackageNotFoundError, version
 
 # Bump when a change to extraction or normalisation can change output for the same
 # input bytes: `reprocess` then lands new versions where the output differs.
-NORMALISER_REVISION = (
-    3  # 3: UTF-8 read as GBK, 著 in context, titles, labels, boilerplate sentences
-)
+# 3: UTF-8 read as GBK, 著 in context, titles, labels, boilerplate sentences
+# 4: data tables, disclosure blocks, hard wraps, full-width ASCII, □ for lost characters,
+#    notices, captions, comment sections, unlabelled date lines, HTML info lines
+NORMALISER_REVISION = 4
 
 
 @cache
 def pipeline_version() -> str:
-    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n3.t2.3.1."""
+    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n4.t2.3.1."""
     try:
         package = version("zh-corpus")
     except PackageNotFoundError:
