@@ -20,6 +20,14 @@ BODY = (
 TITLE = "市交通局召开冬季道路安全工作部署会"
 
 
+def html_article(html: str) -> Article:
+    """A UTF-8 HTML page through extraction and every step."""
+    return page_article(
+        html.encode(), media_type="text/html", declared_charset="utf-8", url=None,
+        options=ExtractOptions(),
+    )  # fmt: skip
+
+
 def article(text: str, **markup: str) -> Article:
     """Normalise `text` as a .txt page, or as HTML whose markup declared `markup`."""
     extracted = Extracted(text=text, is_html=bool(markup), **markup)
@@ -296,10 +304,7 @@ def test_the_one_h1_is_the_headline_and_is_never_cut() -> None:
         f"<body><h1>{HEADLINE}</h1>"
         f"<p>{BODY}</p></body></html>"
     )
-    got = page_article(
-        html.encode(), media_type="text/html", declared_charset="utf-8", url=None,
-        options=ExtractOptions(),
-    )  # fmt: skip
+    got = html_article(html)
     assert got.title == HEADLINE
 
 
@@ -548,10 +553,7 @@ def test_an_html_info_line_the_extraction_dropped_gives_what_the_txt_gives() -> 
         f'<div class="info">{info} &nbsp; 浏览次数：<span id="hits">2456</span></div>'
         f'<div class="content">{paragraphs}</div></div></body></html>'
     )
-    got = page_article(
-        html.encode(), media_type="text/html", declared_charset="utf-8", url=None,
-        options=ExtractOptions(),
-    )  # fmt: skip
+    got = html_article(html)
     as_text = article(f"{TITLE}\n{info.replace('&nbsp;', ' ')}\n{body}")
     fields = ("title", "published", "publisher", "authors", "editors", "text")
     assert [getattr(got, f) for f in fields] == [getattr(as_text, f) for f in fields]
