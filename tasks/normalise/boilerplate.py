@@ -149,7 +149,9 @@ NOTICE = re.compile(
     r"(?:授权|许可|同意)|转载请注明|(?:未经|非经)授权[^。！？]{0,8}(?:不得|禁止|严禁|谢绝)转载"
     r"|欢迎在评论区|在评论区留言|欢迎留言|留言讨论|请文明上网"
 )
-NOT_PROSE = re.compile(f"{NOTE.pattern}|{REPOST.pattern}|{NOTICE.pattern}")  # in one pass
+NOT_PROSE = re.compile(f"{NOTE.pattern}|{REPOST.pattern}")  # either, in one pass over a line
+# Words every NOTICE holds: a line without one needs no search (most lines of prose).
+_NOTICE_WORDS = ("授权", "许可", "同意", "转载", "评论", "留言", "文明上网")
 # After it, a promotion for the site's app, never a sentence: `海量资讯、精准解读，尽在新浪财经APP`.
 APP = re.compile(r"APP|App|客户端")
 # After it, the article's tags: `相关字词：施政报告 李家超 公屋`.
@@ -179,6 +181,7 @@ CAPTION = re.compile(
     r"|(?:记者|摄影|通讯员)\s*(?:[\u3400-\u9fff·]\s?){2,6}\s*摄\s*[）)]?$"
     r"|[（(](?:摄影[:：\s][^（）()]{1,30}|[^（）()]{1,30}(?:摄|供图))[）)]$"
 )
+_CAPTION_OPENINGS = ("▲", "△", "▼", "↑", "↓", "图", "（", "(", "上图", "下图", "左图", "右图")
 CAPTION_MAX = 150  # characters; a longer paragraph is the article's, whatever it opens with
 # A credit in brackets closing a paragraph's last sentence: `…第一位。（编辑：赵敏）`,
 # `…致富。（记者 李晓 通讯员 王刚）`, and CNA's `…处理。（编辑：陈俊华）1121012`, whose serial
@@ -301,7 +304,9 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
     pager = not row and "页" in text and PAGER.fullmatch(text) is not None
     if pager:
         score += 4
-    caption = not row and length <= CAPTION_MAX and CAPTION.search(text) is not None
+    caption = (
+        not row and length <= CAPTION_MAX and _may_be_caption(text) and bool(CAPTION.search(text))
+    )
     prose = (
         length >= PROSE_MIN and marks >= max(1, length * PROSE_DENSITY) and has_han and not caption
     )
@@ -313,7 +318,7 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
     return Line(
         text,
         score,
-        prose and not row and not labels and not NOT_PROSE.search(text),
+        prose and not row and not labels and not _notice(text),
         labels,
         sentence,
         topical=(  # TOPICAL's words are among STRONG's: without one, no regex to run
@@ -330,6 +335,18 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
         pager=pager,
         caption=caption,
     )
+
+
+def _notice(text: str) -> bool:
+    """An editor's note, a repost's notes or the page's notices: prose-like, but no prose."""
+    return NOT_PROSE.search(text) is not None or (
+        any(word in text for word in _NOTICE_WORDS) and NOTICE.search(text) is not None
+    )
+
+
+def _may_be_caption(text: str) -> bool:
+    """What CAPTION needs at a line's ends, tested without a regex: most lines have none."""
+    return text.startswith(_CAPTION_OPENINGS) or text.rstrip("）) ").endswith(("摄", "供图"))
 
 
 def _toolbar(text: str) -> bool:

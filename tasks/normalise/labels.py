@@ -327,7 +327,11 @@ def find_date(text: str, roc: bool = False) -> tuple[str, re.Match[str]] | None:
 
     `roc`: the text is a labelled date, so `112-10-12` is the ROC year count's 2023-10-12.
     """
-    patterns = (DATE, CN_DATE, ROC_DATE, ROC_NUMERIC) if roc else (DATE, CN_DATE, ROC_DATE)
+    patterns = [DATE, CN_DATE]
+    if "民" in text:  # ROC_DATE's optional prefix would have the engine try every position
+        patterns.append(ROC_DATE)
+    if roc:
+        patterns.append(ROC_NUMERIC)
     matches = sorted((m for p in patterns for m in p.finditer(text)), key=lambda m: m.start())
     for match in matches:
         iso = iso_date(match)

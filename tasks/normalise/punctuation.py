@@ -65,11 +65,16 @@ _WIDE_POINT = re.compile(
     r"(?<=[0-9])[．－](?=[0-9])|(?<=[0-9])％|(?<=[0-9A-Za-z])＋|(?<=[0-9A-Za-z])－(?=[A-Za-z])"
 )
 # ASCII stand-ins for Chinese marks, beside Chinese text: an ellipsis, a dash, a stop.
-_STAND_INS = (
-    (re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}℃%])(?:\.{{3,6}}|。{{3,6}})"), "……"),
-    (re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}])-{{2,4}}(?=[{_HAN}{_CJK_OPENING}])"), "——"),
-    (re.compile("。{2}(?!。)"), "。"),
-    (re.compile(rf"(?<=[{_HAN}℃%）”])\.$", re.MULTILINE), "。"),
+_STAND_INS = (  # each starts at its mark and checks what stands before it behind
+    (
+        re.compile(
+            rf"(?:\.\.\.(?<=[{_HAN}{_CJK_PUNCT}℃%]\.\.\.)\.{{0,3}}|。。。(?<=[{_HAN}{_CJK_PUNCT}℃%]。。。)。{{0,3}})"
+        ),
+        "……",
+    ),
+    (re.compile(rf"--(?<=[{_HAN}{_CJK_PUNCT}]--)-{{0,2}}(?=[{_HAN}{_CJK_OPENING}])"), "——"),
+    (re.compile("。。(?!。)"), "。"),
+    (re.compile(rf"\.(?<=[{_HAN}℃%）”]\.)$", re.MULTILINE), "。"),
 )
 _PROSE_MARK = re.compile("[，。；！？]")
 MISSING = "□"  # GB/T 15834's 虚缺号: a character the source could not show
@@ -138,19 +143,15 @@ def mark_missing(text: str) -> tuple[str, int]:
 
 
 def _stand_ins(text: str) -> tuple[str, int]:
-    """ASCII stand-ins made Chinese marks, in lines of Chinese prose only: a `<title>`'s
-    `新闻中心--人民网` separates a site's name, and its `--` is no dash."""
-    if not any(mark in text for mark in ("...", "--", "。。", ".")):
+    """ASCII stand-ins made Chinese marks, in Chinese prose only: a `<title>`'s
+    `新闻中心--人民网`, with no clause mark, separates a site's name, and its `--` is no dash."""
+    if not _PROSE_MARK.search(text):
         return text, 0
     count = 0
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if _PROSE_MARK.search(line):
-            for pattern, mark in _STAND_INS:
-                line, n = pattern.subn(mark, line)
-                count += n
-            lines[i] = line
-    return "\n".join(lines), count
+    for pattern, mark in _STAND_INS:
+        text, n = pattern.subn(mark, text)
+        count += n
+    return text, count
 
 
 def fullwidth_punctuation(text: str) -> tuple[str, int]:

@@ -33,7 +33,7 @@ _ENDS = frozenset("。！？!?…”’」』）)】》：:；;")
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：？！“”‘’《》〈〉「」『』【】（）…—"
 # A space beside Chinese punctuation, either side; not one of a table row's ` | ` (tasks.tables).
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK_PUNCT}]) (?!\|)|(?<!\|) (?=[{_CJK_PUNCT}])")
+_CJK_SPACE = re.compile(rf" (?:(?<=[{_CJK_PUNCT}] )(?!\|)|(?<!\| )(?=[{_CJK_PUNCT}]))")
 # Where a line may go on: a Han character, a digit or Latin letter, or an opening mark.
 _CONTINUES = re.compile(rf"[{_HAN}0-9A-Za-z“‘《（(【]")
 

@@ -147,7 +147,7 @@ GOLDEN = [
             "验证",
             "×",
         ),
-        ("punctuation_fullwidth:166", "boilerplate_lines:57"),
+        ("punctuation_fullwidth:174", "boilerplate_lines:57"),
     ),
 ]
 
