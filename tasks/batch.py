@@ -94,13 +94,14 @@ class Runner:
         attempted ones, in the order they were discovered.
         """
         if self.settings.limit is None:
+            seen: set[str] = set()  # one document found by two sources is fetched once
             for source in self.settings.sources:
-                yield from self._batched(self._discovered(source))
+                yield from self._batched(self._discovered(source, seen))
         else:
             yield from self._batched(iter(self._chosen(self.settings.limit, attempted)))
 
-    def _discovered(self, source: Source, seen: set[str] | None = None) -> Iterator[Item]:
-        return self._dedupe(discover(source, self.settings.base_dir, self.fetcher), seen or set())
+    def _discovered(self, source: Source, seen: set[str]) -> Iterator[Item]:
+        return self._dedupe(discover(source, self.settings.base_dir, self.fetcher), seen)
 
     def _batched(self, items: Iterator[Item]) -> Iterator[list[Item]]:
         while batch := self._take(items, self.size.current):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ingest_flow, query
+from httpsite import Site
 
 from tasks.batch import BatchSize, workers_standing_by
 from tasks.identity import url_locator
@@ -69,6 +70,25 @@ def test_a_limited_run_takes_documents_no_earlier_run_attempted_first(
     assert query(samples_copy, locators, [again["run_id"]]) == query(
         samples_copy, locators, [runs[0]["run_id"]]
     )
+
+
+@pytest.mark.parametrize("limit", [None, 5])
+def test_a_page_two_sources_list_is_fetched_once(
+    tmp_path: Path, site: Site, limit: int | None
+) -> None:
+    page = (
+        "<html><body><article><p>"
+        + "各地要切实做好秋粮收购工作，保障农民收益。" * 4
+        + "</p></article></body></html>"
+    )
+    url = site.page("/shared.html", page)
+    sources = [
+        {"name": name, "kind": "urls", "urls": [url], "politeness": {"delay": 0}}
+        for name in ("portal", "mirror")
+    ]
+    summary = ingest_flow(tmp_path, sources, limit=limit)
+    assert (summary["seen"], summary["new"]) == (1, 1)
+    assert site.hits["/shared.html"] == 1
 
 
 def test_without_a_batch_size_a_run_takes_100_documents_per_worker(
