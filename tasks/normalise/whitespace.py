@@ -38,25 +38,29 @@ _CJK_SPACE = re.compile(rf" (?:(?<=[{_CJK_PUNCT}] )(?!\|)|(?<!\| )(?=[{_CJK_PUNC
 _CONTINUES = re.compile(rf"[{_HAN}0-9A-Za-z“‘《（(【]")
 
 
+def _raw_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _tidy(line: str) -> str:
+    """One line stripped, its runs of spaces one, none beside Chinese punctuation."""
+    return _CJK_SPACE.sub("", _SPACES.sub(" ", line).strip())
+
+
 def tidy_lines(text: str) -> list[str]:
     """Split into stripped, non-empty lines with inner runs of spaces collapsed."""
-    lines = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _CJK_SPACE.sub("", _SPACES.sub(" ", raw).strip())
-        if line:
-            lines.append(line)
-    return lines
+    return [line for line in map(_tidy, _raw_lines(text)) if line]
 
 
 def paragraphs(text: str) -> list[str]:
     """The text's paragraphs, one per item: `tidy_lines` with hard-wrapped lines joined."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw = _raw_lines(text)
     indented_page = sum(1 for line in raw if line.strip() and _INDENT.match(line)) >= INDENTED_MIN
     out: list[str] = []
     in_paragraph = False  # the last line kept belongs to an indented paragraph
     wrapped = False  # the last line was long enough to have been wrapped
     for line in raw:
-        tidy = _CJK_SPACE.sub("", _SPACES.sub(" ", line).strip())
+        tidy = _tidy(line)
         if not tidy:
             in_paragraph = False
             continue
