@@ -107,7 +107,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         raise Rejected(
             "extract",
             "empty_extraction",
-            f"the main text is only {len(text)} characters long; nothing worth keeping",
+            f"the main text is only {len(text.strip())} characters long; nothing worth keeping",
         )
     page_title = tree.findtext(".//title") if tree is not None else None
     info = info_lines(tree, text, disclosure is not None) if tree is not None else ()

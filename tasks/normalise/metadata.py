@@ -141,9 +141,8 @@ def _disclosed(draft: Draft) -> dict[str, str]:
             field = DISCLOSURE_LABELS[label]
             if field and match and match["value"].strip():
                 fields.setdefault(field, match["value"].strip())
-    for field in ("published", "written"):
-        if field in fields:
-            _take_date(draft, fields[field], roc=True)
+    if "published" in fields:  # the date written waits for every other (`_take_written_date`)
+        _take_date(draft, fields["published"], roc=True)
     if "publisher" in fields:
         draft.publisher = draft.publisher or _publisher(_value(fields["publisher"]))
     return fields
@@ -294,7 +293,7 @@ def _fill_from(draft: Draft, page: Extracted) -> None:
     if draft.title is None and page.title:
         sites = {name for name in (draft.publisher, page.publisher) if name}
         draft.title = _markup_title(_clean(page.title), {_clean(name) for name in sites})
-    stamp = find_date(page.published) if page.published else None
+    stamp = find_date(page.published, roc=True) if page.published else None
     chrome_dates = {
         d[:10] for r, line in draft.aside if r is Role.CHROME and (d := date_only(line))
     }

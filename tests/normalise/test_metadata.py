@@ -583,3 +583,13 @@ def test_the_date_a_document_was_written_yields_to_its_publication_date() -> Non
     got = article(f"{TITLE}\n{BODY}", title=TITLE, info=info)
     assert got.published == "2023-10-12"
     assert article(f"{TITLE}\n{BODY}", title=TITLE, info=info[:1]).published == "2023-09-28"
+
+
+def test_a_disclosure_blocks_date_written_yields_to_a_publication_date_stated_elsewhere() -> None:
+    block = (
+        "索引号：000014349/2023-00012\n发文机关：国务院办公厅\n成文日期：2023年09月28日\n标题："
+        + TITLE
+    )
+    info = ("发布时间：2023年10月12日 09:30",)
+    assert article(f"{block}\n{BODY}", title=TITLE, info=info).published == "2023-10-12T09:30"
+    assert article(f"{block}\n{BODY}").published == "2023-09-28"  # nothing else dates it
