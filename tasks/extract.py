@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tasks.normalise.labels import DISCLOSURE_LINE, Label, labelled
+from tasks.normalise.labels import Label, labelled
 from tasks.records import Extracted, Rejected
 from tasks.tables import Disclosure, prepare_tables, restore
 
@@ -88,7 +88,6 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         try:
             doc = _bare_extraction(tree if tree is not None else html, url, options)
         finally:
-            restore(swaps)
             _restore(escaped)
     except (RecursionError, ValueError, TypeError) as exc:
         raise Rejected(
@@ -110,7 +109,9 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
             f"the main text is only {len(text.strip())} characters long; nothing worth keeping",
         )
     page_title = tree.findtext(".//title") if tree is not None else None
-    info = info_lines(tree, text, disclosure is not None) if tree is not None else ()
+    # Before the tables go back: a disclosure table, read already, is no info line.
+    info = info_lines(tree, text) if tree is not None else ()
+    restore(swaps)
     # A disclosure table states the document's own title, date and issuer, where <meta>
     # tags on such sites often carry the site's defaults: the table's values come first.
     stated = disclosure or Disclosure()
@@ -123,6 +124,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         publisher=_clean(stated.publisher or declared.get("publisher")),
         is_html=True,
         info=info,
+        written=_clean(stated.written),
         infer=(lambda wanted: inferred_metadata(tree, html, url, text, wanted))
         if tree is not None
         else None,
@@ -135,15 +137,14 @@ _NOT_TEXT = frozenset({"script", "style", "noscript", "head", "title", "a", "opt
 _LABEL_MARK = re.compile("[：:/／]")
 
 
-def info_lines(tree, text: str, disclosure: bool = False) -> tuple[str, ...]:
+def info_lines(tree, text: str) -> tuple[str, ...]:
     """The page's info lines above the article that trafilatura's text lacks.
 
     trafilatura drops the `<div class="info">` between headline and body (`作者：校团委
     审核：王建军 发布时间：2023年10月12日 16:08`), so an HTML page would lose what the same
     page saved as `.txt` states. An info line is the outermost element before the article's
     first line whose text is short and holds a source, date or credit label; one whose
-    text the extraction kept is left to the text. On a page with a `disclosure` table, its
-    rows (`发布机构：… 成文日期：…`) are not info lines: `tasks/tables.py` read the table.
+    text the extraction kept is left to the text.
     """
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
@@ -162,16 +163,17 @@ def info_lines(tree, text: str, disclosure: bool = False) -> tuple[str, ...]:
         # elements hold none, and measuring a box's text is what costs.
         if not _LABEL_MARK.search(own) and not _LABEL_MARK.search(element.tail or ""):
             continue
+        # Inside a box taken already: checked before `_info_box` measures the ancestors.
+        if element in taken or any(a in taken for a in element.iterancestors()):
+            continue
         box = _info_box(element)
-        if box is None or box in taken or any(a in taken for a in box.iterancestors()):
+        if box is None:
             continue
         content = " ".join(box.text_content().split())
         letters = content.replace(" ", "")
         if not content or letters in kept or opening in letters:
             continue  # kept in the text, or holding the article (the page itself)
         taken.add(box)
-        if disclosure and DISCLOSURE_LINE.match(content):
-            continue
         if {item.label for item in labelled(content)} & _INFO_LABELS:
             found.append(content)
     return tuple(found)

@@ -123,6 +123,9 @@ class Extracted:
     # Short lines above the article stating its source, date or credits (a `<div class="info">`)
     # that trafilatura's text left out: the metadata step reads them, the text never holds them.
     info: tuple[str, ...] = ()
+    # The date the document was written (a disclosure table's 成文日期): taken only when
+    # neither the text, the markup nor inference dates the page.
+    written: str | None = None
     infer: Callable[[frozenset[str]], Extracted] | None = field(
         default=None, compare=False, repr=False
     )

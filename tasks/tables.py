@@ -10,8 +10,9 @@ bulletins, budgets and notices carry. So before trafilatura sees the tree:
   row (a `<caption>` first), cells joined by ROW_SEPARATOR, which trafilatura keeps as
   paragraphs and the boilerplate step keeps as the article's rows;
 * an **information-disclosure table** (政府信息公开: 索引号, 发布机构, 成文日期, 标题, 文号 …,
-  labels and their values) is metadata, not text: it is taken out, and its title, date
-  and publisher are handed to extraction's declared metadata;
+  labels and their values) is metadata, not text: it is taken out, and its title,
+  publication date and publisher are handed to extraction's declared metadata (the date
+  written, 成文日期, only as a date of last resort);
 * every other table (layout, navigation) is left for trafilatura to see through, as before.
 
 The tree is changed in place and put back by `restore`, so what reads it later (declared
@@ -26,10 +27,10 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tasks.normalise.labels import (
-    DISCLOSURE_LABELS,
     DISCLOSURE_LINE,
     DISCLOSURE_MIN,
     ROW_SEPARATOR,
+    disclosure_fields,
 )
 
 CELL_MAX = 200  # characters; a longer cell holds a layout's body, not a datum
@@ -52,6 +53,7 @@ class Disclosure:
 
     title: str | None = None
     published: str | None = None
+    written: str | None = None  # the date written (成文日期): a date of last resort
     publisher: str | None = None
 
 
@@ -130,7 +132,7 @@ def _disclosure(rows: list[list[str]]) -> Disclosure | None:
     in the same cell or the next: at least DISCLOSURE_MIN distinct labels, in more than one
     row. A list of documents headed `名称 | 文号 | 发布日期` has its labels in one row, and is data.
     """
-    values: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
     label_rows = 0
     for cells in rows:
         in_row = 0
@@ -139,18 +141,14 @@ def _disclosure(rows: list[list[str]]) -> Disclosure | None:
             if match is None:
                 continue
             in_row += 1
-            value = match["value"] or (cells[i + 1] if i + 1 < len(cells) else "")
-            values.setdefault(_SPACES.sub("", match["label"]), value.strip())
+            pairs.append((match["label"], match["value"] or "".join(cells[i + 1 : i + 2])))
         label_rows += in_row > 0
-    if len(values) < DISCLOSURE_MIN or label_rows < 2:
+    if len({_SPACES.sub("", label) for label, _ in pairs}) < DISCLOSURE_MIN or label_rows < 2:
         return None
-    fields: dict[str, str] = {}
-    for label, value in values.items():
-        field = DISCLOSURE_LABELS[label]
-        if field and value and field not in fields:
-            fields[field] = value
+    fields = disclosure_fields(pairs)
     return Disclosure(
         title=fields.get("title"),
-        published=fields.get("published") or fields.get("written"),
+        published=fields.get("published"),
+        written=fields.get("written"),
         publisher=fields.get("publisher"),
     )

@@ -11,6 +11,7 @@ such as 不详, reporter bylines, surnames) are Simplified only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -404,3 +405,16 @@ def disclosure_label(text: str) -> str | None:
     if match is None or not match["value"]:
         return None
     return re.sub(r"\s+", "", match["label"])
+
+
+def disclosure_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """What a disclosure table or block states, by field (DISCLOSURE_LABELS): each field's first value.
+
+    `pairs` are (label, value) as the page writes them, padding and all (`标　　题`).
+    """
+    fields: dict[str, str] = {}
+    for label, value in pairs:
+        field = DISCLOSURE_LABELS.get(re.sub(r"\s+", "", label))
+        if field and value.strip():
+            fields.setdefault(field, value.strip())
+    return fields

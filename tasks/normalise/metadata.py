@@ -38,7 +38,7 @@ from tasks.normalise.labels import (
     WIRE_BYLINE,
     Label,
     date_only,
-    disclosure_label,
+    disclosure_fields,
     find_date,
     labelled,
     labelled_credits,
@@ -126,6 +126,8 @@ def _take_written_date(draft: Draft) -> None:
                 _take_date(draft, item.value, roc=True)
                 if draft.published is not None:
                     return
+    if draft.extracted is not None and draft.extracted.written:  # a disclosure table's
+        _take_date(draft, draft.extracted.written, roc=True)
 
 
 def _disclosed(draft: Draft) -> dict[str, str]:
@@ -134,13 +136,11 @@ def _disclosed(draft: Draft) -> dict[str, str]:
     Read before the other lines: the block states the date published (`发布日期`) over
     the date written (`成文日期`, only when no other is given), and the issuer (`发文机关`).
     """
-    fields: dict[str, str] = {}
-    for role, line in draft.aside:
-        if role is Role.META and (label := disclosure_label(line)):
-            match = DISCLOSURE_LINE.match(line)
-            field = DISCLOSURE_LABELS[label]
-            if field and match and match["value"].strip():
-                fields.setdefault(field, match["value"].strip())
+    fields = disclosure_fields(
+        (match["label"], match["value"])
+        for role, line in draft.aside
+        if role is Role.META and (match := DISCLOSURE_LINE.match(line)) and match["value"]
+    )
     if "published" in fields:  # the date written waits for every other (`_take_written_date`)
         _take_date(draft, fields["published"], roc=True)
     if "publisher" in fields:

@@ -219,3 +219,13 @@ def test_empty_cells_keep_their_place_in_a_row() -> None:
 </table>"""
     lines = article(bulletin(f"<p>{LEDE}</p><p>{CLOSING}</p>{table}")).text.split("\n")
     assert lines[-3:] == ["| 2023年", "一季度 | 4.5", "二季度 |"]
+
+
+def test_a_disclosure_tables_date_written_yields_to_the_date_the_markup_declares() -> None:
+    # 成文日期 is when the document was signed; <meta name="PubDate"> says when it was published.
+    table = DISCLOSURE_TABLE.replace("发布日期：", "文件编号：")
+    page = disclosure_page(table).replace(
+        "<title>", '<meta name="PubDate" content="2023-03-20 10:05"><title>'
+    )
+    assert article(page).published == "2023-03-20T10:05"
+    assert article(disclosure_page(table)).published == "2023-03-15"  # nothing else dates it
