@@ -183,12 +183,15 @@ CAPTION = re.compile(
 )
 _CAPTION_OPENINGS = ("▲", "△", "▼", "↑", "↓", "图", "（", "(", "上图", "下图", "左图", "右图")
 CAPTION_MAX = 150  # characters; a longer paragraph is the article's, whatever it opens with
+_SENTENCE_CLOSE = "。！？!?…”’」』"  # what a closing credit or end mark follows
 # A credit in brackets closing a paragraph's last sentence: `…第一位。（编辑：赵敏）`,
 # `…致富。（记者 李晓 通讯员 王刚）`, and CNA's `…处理。（编辑：陈俊华）1121012`, whose serial
 # number (the ROC year and the date) goes with it.
 TRAILING_CREDIT = re.compile(
-    r"(?<=[。！？!?…”’」』])\s*(?P<credit>[（(][^（）()]{2,40}[）)])\s*(?:\d{7})?$"
+    rf"(?<=[{_SENTENCE_CLOSE}])\s*(?P<credit>[（(][^（）()]{{2,40}}[）)])\s*(?:\d{{7}})?$"
 )
+# An article's end mark closing its last sentence: `（完）`, `（全文完）`, `(END)`.
+END_MARK = re.compile(r"[（(](?:(?:全文)?[完终]|END)[）)]$")
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 # A toolbar: nothing but bracketed buttons, `【字号 大 中 小】【我要打印】【关闭】`, `[ 打印 ] [ 关闭 ]`.
 TOOLBAR = re.compile(r"(?:[\s|｜]*[【\[][^【】\[\]]+[】\]])+[\s|｜]*")
@@ -951,7 +954,10 @@ def _all_names(match: re.Match[str]) -> bool:
 
 
 def _closing_bracket(text: str) -> tuple[str, str | None] | None:
-    """A paragraph without the labelled brackets closing it (`TRAILING_CREDIT`), and the credit.
+    """A paragraph without the credit in brackets closing it (`TRAILING_CREDIT`), and the credit.
+
+    The credit is labelled (`（责任编辑：赵敏）`), a reporter's (`（记者 王瑞）`) or writers'
+    names alone after the last sentence (`……胜利。（翟道武）`).
 
     A writer's or editor's credit is returned to be taken off; a source (`（来源：新华社）`)
     only stands apart while the line is weighed (the credit is None), and a picture's
@@ -959,6 +965,10 @@ def _closing_bracket(text: str) -> tuple[str, str | None] | None:
     """
     if not text.endswith(("）", ")")) and not text[-1:].isdigit():  # most paragraphs
         return None
+    end = END_MARK.search(text)  # `……胜利。（完）`: chrome, as it is on its own line
+    head = text[: end.start()].rstrip() if end else ""
+    if end and head and head[-1] in _SENTENCE_CLOSE:
+        return head, end[0]
     match = TRAILING_CREDIT.search(text)
     if match is None or match.start() == 0:
         return None
@@ -973,7 +983,10 @@ def _closing_bracket(text: str) -> tuple[str, str | None] | None:
     if items:
         ok = all(i.label in (Label.AUTHOR, Label.EDITOR) for i in items)
     else:
-        ok = REPORTER.fullmatch(credit) is not None or bool(spaced_credits(inner))
+        names = BRACKETED_NAMES.fullmatch(credit)  # `……胜利。（翟道武）`
+        ok = bool(
+            REPORTER.fullmatch(credit) or spaced_credits(inner) or (names and _all_names(names))
+        )
     return (head, credit) if ok else None
 
 
@@ -998,7 +1011,7 @@ def drop_boilerplate(draft: Draft) -> None:
             draft.aside[-1] = (Role.TITLE, draft.aside[-1][1] + p)  # headline and sub-title
         elif r is Role.BODY and c and c[1]:
             body.append(c[0])
-            draft.aside.append((Role.CREDIT, c[1]))
+            draft.aside.append((Role.CHROME if END_MARK.match(c[1]) else Role.CREDIT, c[1]))
         elif r is Role.BODY:
             body.append(p)
         else:

@@ -168,6 +168,8 @@ SURNAMES = frozenset(
 # `（许昌市委）` credit a paper or a unit, not a writer, though 郑, 周 and 许 are surnames.
 # Characters common in given names (志, 院, 会) are left out.
 ORGANISATION = re.compile(r"(?:报|网|社|台|刊|杂志|中心|频道|政府|集团|公司|局|厅|委|办)$")
+# Editors' words that open with a surname's character but name nobody: `……胜利。（全文完）`.
+NOT_NAMES = frozenset({"全文完", "全文", "原文", "原创", "原载", "时评", "简讯", "连载", "来源"})
 
 
 def looks_like_name(text: str) -> bool:
@@ -176,6 +178,7 @@ def looks_like_name(text: str) -> bool:
         2 <= len(text) <= 4
         and (text[0] in SURNAMES or text[:2] in SURNAMES)
         and not ORGANISATION.search(text)
+        and text not in NOT_NAMES
     )
 
 

@@ -60,7 +60,6 @@ _VALUE_END = re.compile(
     r"[)）】\]【\[|｜；;]|(?:19|20)\d{2}\s*[-/.年]"
     r"|\s(?:\d+|[一二两三四五六七八九十几半])\s*(?:秒|分钟|小时|天|周|个月|年)前|\s(?:刚刚|昨天|前天)"
 )
-_SENTENCE_END = frozenset("。！？!?”’…")
 # What parts the text after a date line's date: separators, and bracketed notes.
 _DATED_PARTS = re.compile(r"[|｜/／·•]")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
@@ -102,7 +101,7 @@ def read_metadata(draft: Draft) -> None:
             _read_line(draft, _clean(line))
     # A disclosure block's title stands for a headline the page does not repeat.
     draft.title = draft.title or disclosed.get("title")
-    _bylines_in_body(draft)
+    _lede_byline(draft)
     _from_markup(draft)
     if draft.published is None:  # the date written (`成文日期`) stands in for it last
         _take_written_date(draft)
@@ -238,31 +237,17 @@ def _names(value: str) -> list[str]:
     return names
 
 
-def _bylines_in_body(draft: Draft) -> None:
-    """Writers named inside the body: opening the lede, or bracketed after the last sentence.
+def _lede_byline(draft: Draft) -> None:
+    """Writers named where the lede opens: `本报讯（记者 王小明）12月4日…`.
 
-    `本报讯（记者 王小明）12月4日…` names the writer and stays as written, as a wire's
-    dateline `（中央社记者游凯翔台北12日电）` does; the
-    closing `……胜利。（翟道武）` is a byline only, and leaves the text.
+    The byline stays in the text as written, as a wire's dateline `（中央社记者游凯翔台北12日电）`
+    does; a credit closing a paragraph (`……胜利。（翟道武）`) the boilerplate step took out.
     """
-    lines = draft.text.split("\n")
-    if not lines or not lines[0]:
-        return
-    if match := REPORTER.match(lines[0]):
+    lede = draft.text.split("\n", 1)[0]
+    if match := REPORTER.match(lede):
         draft.authors.extend(_names(match["names"]))
-    elif match := WIRE_BYLINE.match(lines[0]):  # `（中央社记者游凯翔台北12日电）`
+    elif match := WIRE_BYLINE.match(lede):  # `（中央社记者游凯翔台北12日电）`
         draft.authors.extend(wire_reporters(match["names"]))
-    last = lines[-1]
-    match = BRACKETED_NAMES.search(last)
-    if (
-        match
-        and match.start() > 0
-        and last[match.start() - 1] in _SENTENCE_END
-        and all(looks_like_name(n) for n in _names(match["names"]))
-    ):
-        draft.authors.extend(_names(match["names"]))
-        lines[-1] = last[: match.start()].rstrip()
-        draft.text = "\n".join(lines)
 
 
 def _from_markup(draft: Draft) -> None:

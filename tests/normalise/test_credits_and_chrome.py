@@ -39,8 +39,26 @@ def test_a_cna_serial_number_goes_with_the_editor_credit() -> None:
 
 
 def test_other_brackets_closing_a_paragraph_stay() -> None:
-    for ending in ("（来源：新华社）", "（完）", "（2021）"):
-        assert article(TITLE, SOURCE, P1, f"{P2}{ending}", P3).text.split("\n")[1].endswith(ending)
+    for ending in ("（来源：新华社）", "（待续）", "（2021）", "（原创）"):
+        got = article(TITLE, SOURCE, P1, P2, f"{P3}{ending}")
+        assert got.text.split("\n")[2].endswith(ending)
+        assert got.authors == ()  # `原创` opens with a surname's character, and names nobody
+
+
+def test_an_end_mark_closing_the_article_leaves_the_text_as_on_its_own_line() -> None:
+    # `（完）` glued to the last sentence or on a line of its own: one text, one hash.
+    alone = article(TITLE, SOURCE, P1, P2, P3, "（完）")
+    assert alone.text.split("\n") == [P1, P2, P3]
+    for mark in ("（完）", "（全文完）", "(END)"):
+        got = article(TITLE, SOURCE, P1, P2, f"{P3}{mark}")
+        assert got.text == alone.text and got.authors == ()
+
+
+def test_a_bracketed_name_closing_any_paragraph_is_a_credit() -> None:
+    # A round-up of short items, each closed by its writer's name.
+    got = article(TITLE, SOURCE, f"{P1}（李晓）", f"{P2}（王刚）", P3)
+    assert got.text.split("\n") == [P1, P2, P3]
+    assert got.authors == ("李晓", "王刚")
 
 
 def test_a_bracketed_reporter_credit_on_its_own_line_names_the_authors() -> None:

@@ -115,7 +115,7 @@ GOLDEN = [
         (),
         ("战略谋划，全面动员", "筑牢堡垒，彰显优势", "勇当先锋，主动“参战”", "立足岗位，全力保障"),
         ("新闻中心", "News Center", "编者按", "参与方式", "（翟道武）", "(翟道武)"),
-        ("punctuation_fullwidth:82", "boilerplate_lines:5"),
+        ("punctuation_fullwidth:82", "boilerplate_lines:6"),
         byline="(翟道武)",
     ),
     Golden(
