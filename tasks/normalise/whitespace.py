@@ -84,9 +84,11 @@ def _goes_on(last: str, line: str, indented: bool, in_paragraph: bool) -> bool:
 
 
 def _joined(last: str, line: str) -> str:
-    # Two Latin words wrapped apart keep a space between them; Chinese needs none.
-    latin = last[-1].isascii() and last[-1].isalnum() and line[0].isascii() and line[0].isalpha()
-    return f"{last} {line}" if latin else last + line
+    # Two Latin words wrapped apart keep a space between them, after a comma too (`Beijing,`
+    # / `China`); Chinese needs none, nor does a figure (Chinese wraps anywhere: `1,` / `200`).
+    end = last[-1]
+    latin = end.isascii() and (end.isalnum() or end == ",") and line[0].isascii()
+    return f"{last} {line}" if latin and line[0].isalpha() else last + line
 
 
 def tidy_paragraphs(draft: Draft) -> None:

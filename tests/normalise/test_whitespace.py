@@ -49,6 +49,12 @@ def test_a_line_ending_in_a_comma_goes_on_in_the_next() -> None:
     )
 
 
+def test_wrapped_english_keeps_its_space_after_a_comma_and_a_figure_none() -> None:
+    draft = Draft(text="The forum opened in Beijing,\nChina, on Monday, with 1,\n200 guests.")
+    tidy_paragraphs(draft)
+    assert draft.text == "The forum opened in Beijing, China, on Monday, with 1,200 guests."
+
+
 def test_a_blank_line_or_a_finished_sentence_ends_a_paragraph() -> None:
     text = "\u3000\u3000第一段结束。\n第二段没有缩进\n\u3000\u3000第三段没有句号\n\n第四段"
     draft = Draft(text=text)
