@@ -29,6 +29,7 @@ from functools import cache, lru_cache
 
 from tasks.charset import common_han
 from tasks.normalise.draft import Draft
+from tasks.normalise.labels import SURNAMES
 from tasks.normalise.misread import LOST, repair_misread
 from tasks.normalise.plausibility import (
     LOG_BACKOFF,
@@ -146,7 +147,7 @@ def repair_line(line: str) -> tuple[str, int, int]:
             repaired += 1
             pos = repair.start + len(repair.text)
             continue
-        if last > first and _implausible(line[first : last + 1]):
+        if last > first and _implausible(line[first : last + 1]) and not _names(line, first, last):
             suspected += 1
             pos = last + 1
         elif len(runs) == 1 and runs[0][2]:
@@ -206,6 +207,24 @@ def _clusters(line: str) -> tuple[tuple[int, int], ...]:
             group = []
         group.append(pos)
     return tuple(clusters)
+
+
+def _names(line: str, first: int, last: int) -> bool:
+    """Whether every unusual character from `first` to `last` stands where a name's would.
+
+    Rare characters gather in names (`立委傅崐萁、游錫堃`): each is a given name's, one or
+    two characters after a surname, with no lost-byte mark among them. A shifted run's
+    characters fall where they may, and seldom all after surnames.
+    """
+    stretch = line[first : last + 1]
+    if _LOST_MARK.search(stretch):
+        return False
+    for match in _unusual().finditer(stretch):
+        at = first + match.start()
+        before = line[max(0, at - 2) : at]
+        if not any(simplified_char(ch) in SURNAMES for ch in before):
+            return False
+    return True
 
 
 def _implausible(text: str) -> bool:

@@ -82,6 +82,12 @@ def test_clean_text_with_question_marks_and_rare_names_is_left_alone(clean: str)
     assert repair_line(clean) == (clean, 0, 0)
 
 
+def test_rare_characters_gathered_in_names_are_not_suspected() -> None:
+    # Three rare characters within a few of each other, each a given name's: clean text.
+    line = "立委傅崐萁、游錫堃與前市議員陳鴻昇也到場致意。侯友宜在施政報告中指出，三鶯線明年通車。"
+    assert repair_line(line) == (line, 0, 0)
+
+
 def test_damage_without_a_convincing_repair_is_kept_and_flagged() -> None:
     # Rare characters that no one-byte shift turns into Chinese: keep them, say so.
     line = "会议指出,要龘靐齉爩麤龖龗鱻厵纞,确保工作落实。"
