@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tasks.normalise.labels import Label, labelled
+from tasks.pager import pages_in_tree
 from tasks.records import Extracted, Rejected
 from tasks.tables import Disclosure, prepare_tables, restore
 
@@ -125,6 +126,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         is_html=True,
         info=info,
         written=_clean(stated.written),
+        pages=pages_in_tree(tree) if tree is not None else 1,
         infer=(lambda wanted: inferred_metadata(tree, html, url, text, wanted))
         if tree is not None
         else None,

@@ -126,6 +126,8 @@ class Extracted:
     # The date the document was written (a disclosure table's 成文日期): taken only when
     # neither the text, the markup nor inference dates the page.
     written: str | None = None
+    # The pages the page's pager says the article runs over (`上一页 1 2 3 下一页`): 1 without one.
+    pages: int = 1
     infer: Callable[[frozenset[str]], Extracted] | None = field(
         default=None, compare=False, repr=False
     )

@@ -45,6 +45,7 @@ from tasks.normalise.labels import (
     spaced_credits,
 )
 from tasks.normalise.script import to_simplified
+from tasks.pager import is_pager, pages_stated
 
 
 class Role(StrEnum):
@@ -168,10 +169,6 @@ RELATED = re.compile(
 COMMENTS = re.compile(
     r"^(?:网友|读者|用户|热门|最新|全部|精彩)?(?:评论|留言)(?:区|列表)?\s*[（(]?\d*条?[）)]?[:：]?$"
     r"|^(?:发表|我要|查看(?:全部|更多)?)(?:评论|留言)\s*[（(]?\d*条?[）)]?[:：>»]?$"
-)
-# The page links of an article split over pages: `1 2 3 下一页 尾页`, `第2页 共3页`.
-PAGER = re.compile(
-    r"(?:\s*(?:首页|上一页|下一页|尾页|末页|\d{1,3}|第\s*\d{1,3}\s*页|共\s*\d{1,3}\s*页|[<>«»|]+))+\s*"
 )
 # A picture's caption, or its credit: it opens with a marker (`▲ 比赛现场座无虚席。`, `图②：…`,
 # `（图为活动现场。摄影 李明）`) or ends with the photographer's name (`新华社记者 丁汀摄`,
@@ -304,7 +301,7 @@ def measure(text: str, repeats: int, row: bool = False) -> Line:
     if not row and length <= 12 and text.endswith((":", "：")):
         score += 2  # a label with nothing after it: `分享到：`, `站内搜索：`
     # `1 2 3 下一页 尾页`: "页" first, as most lines hold none
-    pager = not row and "页" in text and PAGER.fullmatch(text) is not None
+    pager = not row and is_pager(text)
     if pager:
         score += 4
     caption = (
@@ -1018,3 +1015,23 @@ def drop_boilerplate(draft: Draft) -> None:
             draft.aside.append((r, p))
     draft.text = "\n".join(body)
     draft.flag("boilerplate_lines", sum(role is not Role.TITLE for role, _ in draft.aside))
+    draft.flag("paged", _pages(draft, paragraphs, roles))
+
+
+def _pages(draft: Draft, paragraphs: list[str], roles: list[Role]) -> int:
+    """The pages a pager says the article runs over, when this page holds one of them; else 0.
+
+    The pager is an HTML page's links (`Extracted.pages`: a link without an address turns
+    no page) or a text's line (`第2页 共3页`). Page links between two body paragraphs are a
+    merged article's, which holds every page: no flag.
+    """
+    body = [i for i, role in enumerate(roles) if role is Role.BODY]
+    html = draft.extracted is not None
+    pages = draft.extracted.pages if draft.extracted is not None else 1
+    for i, paragraph in enumerate(paragraphs):
+        if roles[i] is not Role.BODY and is_pager(paragraph):
+            if body and body[0] < i < body[-1]:
+                return 0
+            if not html:
+                pages = max(pages, pages_stated(paragraph))
+    return pages if pages > 1 else 0
