@@ -32,6 +32,14 @@ _MAX_ROUNDS = 4
 # ahead to slashes instead of trying the lookbehind at every position (0.27 → 0.006 ms a page).
 _LOST_BRACKET = re.compile(rf"/(?<=[^<\s]/)(?:{_NAMES})>", re.IGNORECASE)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Halves of comments and CDATA sections whose other half the page or the scraper cut off:
+# `]]>10月11日，…`, `…个人。-->`, `//]]>`. CDATA's marks are never prose; a comment's are
+# taken only at a paragraph's edge, since `申请-->审核-->发放` draws arrows.
+_REMNANT = re.compile(
+    r"(?://\s*)?(?:<!\[CDATA\[|\]\]>)"
+    r"|^[ \t]*(?:<!--|-->)|(?:<!--|-->)[ \t]*$",
+    re.MULTILINE,
+)
 
 
 def strip_markup(text: str) -> tuple[str, int]:
@@ -47,6 +55,9 @@ def strip_markup(text: str) -> tuple[str, int]:
         if not found:
             break
     text, remnants = _LOST_BRACKET.subn("", text)
+    if "]]>" in text or "--" in text or "<!" in text:
+        text, halves = _REMNANT.subn("", text)
+        remnants += halves
     text = _INVISIBLE.sub("", text)  # also the ones an entity spelled out, counted once
     text = text.replace("\u00a0", " ")
     return text, count + remnants

@@ -20,6 +20,10 @@ from tasks.normalise.markup import strip_markup
         ("&lt;旗帜&gt;", "<旗帜>", 2),
         ("<br/>换行", "换行", 1),
         ("Word 留下的<o:p></o:p>标签", "Word 留下的标签", 2),
+        # Halves of comments and CDATA sections cut off from the other half.
+        ("]]>10月11日，大会举行。-->", "10月11日，大会举行。", 2),
+        ("服务时长超过500万小时。//]]>", "服务时长超过500万小时。", 1),
+        ("表彰大会上，代表分享了经历。<!--\n", "表彰大会上，代表分享了经历。\n", 1),
     ],
 )
 def test_remnants_are_removed_and_counted(before: str, after: str, count: int) -> None:
@@ -34,6 +38,7 @@ def test_remnants_are_removed_and_counted(before: str, after: str, count: int) -
         "比例为1/2",
         "《旗帜》杂志>>2021年第9期",
         "x<y 与 y>z",
+        "办理流程：申请-->审核-->发放",
     ],
 )
 def test_prose_that_looks_like_markup_is_kept(prose: str) -> None:
