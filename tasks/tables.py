@@ -31,6 +31,7 @@ from tasks.normalise.labels import (
     DISCLOSURE_MIN,
     ROW_SEPARATOR,
     disclosure_fields,
+    plain_label,
 )
 
 CELL_MAX = 200  # characters; a longer cell holds a layout's body, not a datum
@@ -143,7 +144,7 @@ def _disclosure(rows: list[list[str]]) -> Disclosure | None:
             in_row += 1
             pairs.append((match["label"], match["value"] or "".join(cells[i + 1 : i + 2])))
         label_rows += in_row > 0
-    if len({_SPACES.sub("", label) for label, _ in pairs}) < DISCLOSURE_MIN or label_rows < 2:
+    if len({plain_label(label) for label, _ in pairs}) < DISCLOSURE_MIN or label_rows < 2:
         return None
     fields = disclosure_fields(pairs)
     return Disclosure(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from tasks.normalise.script import traditional_forms
+from tasks.normalise.script import to_simplified, traditional_forms
 
 
 def alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
@@ -395,7 +395,10 @@ DISCLOSURE_LABELS: dict[str, str | None] = {
 # label. Sites pad labels to one width with spaces (`标　　题：`, `有 效 性：`).
 DISCLOSURE_LINE = re.compile(
     r"^(?P<label>"
-    + "|".join(r"\s*".join(word) for word in sorted(DISCLOSURE_LABELS, key=len, reverse=True))
+    + "|".join(
+        r"\s*".join(map(either_script, word))  # a table is read before the text is Simplified
+        for word in sorted(DISCLOSURE_LABELS, key=len, reverse=True)
+    )
     + r")\s*(?:[:：]\s*(?P<value>.*)|$)",
     re.DOTALL,
 )
@@ -407,7 +410,12 @@ def disclosure_label(text: str) -> str | None:
     match = DISCLOSURE_LINE.match(text)
     if match is None or not match["value"]:
         return None
-    return re.sub(r"\s+", "", match["label"])
+    return plain_label(match["label"])
+
+
+def plain_label(label: str) -> str:
+    """A disclosure label as DISCLOSURE_LABELS spells it: `標　　題` is 标题."""
+    return to_simplified(re.sub(r"\s+", "", label))
 
 
 def disclosure_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -417,7 +425,7 @@ def disclosure_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """
     fields: dict[str, str] = {}
     for label, value in pairs:
-        field = DISCLOSURE_LABELS.get(re.sub(r"\s+", "", label))
+        field = DISCLOSURE_LABELS.get(plain_label(label))
         if field and value.strip():
             fields.setdefault(field, value.strip())
     return fields

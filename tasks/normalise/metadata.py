@@ -48,7 +48,7 @@ from tasks.normalise.labels import (
 )
 from tasks.normalise.pinyin import remove_pinyin
 from tasks.normalise.punctuation import fullwidth_punctuation
-from tasks.normalise.script import to_simplified
+from tasks.normalise.script import mainland_quotes, to_simplified
 from tasks.normalise.whitespace import tidy_lines
 from tasks.records import Extracted
 
@@ -109,6 +109,23 @@ def read_metadata(draft: Draft) -> None:
     draft.publisher = draft.publisher or signature
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
     draft.editors = _unique(draft.editors)
+    if draft.title and draft.source_script != "hans":  # a markup title quotes as the text does
+        draft.title = mainland_quotes(draft.title)
+    draft.title = _undecorated(draft.title) if draft.title else draft.title
+
+
+# What a site hangs on a headline: brackets round all of it (`【国家统计局：9月CPI同比持平】`),
+# a column's kicker before it (`【新闻稿】`), pictographs (`🔥`, `👇`; variation selectors too).
+_WRAPPED = re.compile(r"^【([^【】]+)】$")
+_KICKER = re.compile(r"^【[^【】]{1,12}】\s*(?=\S)")
+_PICTOGRAPHS = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+")
+
+
+def _undecorated(title: str) -> str:
+    """A headline without its site's decoration: the words a search for it would use."""
+    if "【" in title:
+        title = _KICKER.sub("", _WRAPPED.sub(r"\1", title))
+    return " ".join(_PICTOGRAPHS.sub(" ", title).split()) or title
 
 
 # Labels of the date a document was written or signed, not published (`成文日期：`).

@@ -306,7 +306,11 @@ _QUOTES = (("「", "“"), ("」", "”"), ("『", "‘"), ("』", "’"))
 
 def _to_mainland(text: str) -> str:
     """A Traditional page as Simplified text writes it: characters, then quotation marks."""
-    text = to_simplified(text)
+    return mainland_quotes(to_simplified(text))
+
+
+def mainland_quotes(text: str) -> str:
+    """Corner brackets (`「」『』`) as the curly quotes Simplified text uses."""
     for corner, curly in _QUOTES:  # str.translate with a table is far slower
         if corner in text:
             text = text.replace(corner, curly)

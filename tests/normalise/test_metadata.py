@@ -593,3 +593,33 @@ def test_a_disclosure_blocks_date_written_yields_to_a_publication_date_stated_el
     info = ("发布时间：2023年10月12日 09:30",)
     assert article(f"{block}\n{BODY}", title=TITLE, info=info).published == "2023-10-12T09:30"
     assert article(f"{block}\n{BODY}").published == "2023-09-28"  # nothing else dates it
+
+
+@pytest.mark.parametrize(
+    ("headline", "clean"),
+    [
+        (
+            "【国家统计局：9月CPI同比持平 PPI同比下降2.5%】",
+            "国家统计局：9月CPI同比持平 PPI同比下降2.5%",
+        ),
+        ("【新闻稿】教育局公布新学年中小学教师编制安排", "教育局公布新学年中小学教师编制安排"),
+        (
+            "🔥重磅！重庆这些地方免费开放，就在这个周末👇",
+            "重磅！重庆这些地方免费开放，就在这个周末",
+        ),
+        ("《【新闻稿】》不是栏目", "《【新闻稿】》不是栏目"),
+    ],
+)
+def test_a_headlines_decoration_is_not_its_words(headline: str, clean: str) -> None:
+    assert article(f"{headline}\n{BODY}").title == clean
+    assert article(BODY, title=headline).title == clean
+
+
+def test_a_traditional_pages_markup_title_quotes_as_its_text_does() -> None:
+    title = "公告修正「臺北市公共運輸處自行車租賃服務收費標準」"
+    body = (
+        "主旨：公告修正「臺北市公共運輸處自行車租賃服務收費標準」，並自中華民國112年11月1日生效。"
+    )
+    got = article(body, title=title)
+    assert got.title == "公告修正“台北市公共运输处自行车租赁服务收费标准”"
+    assert got.text.startswith("主旨：公告修正“台北市")

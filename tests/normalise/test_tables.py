@@ -229,3 +229,16 @@ def test_a_disclosure_tables_date_written_yields_to_the_date_the_markup_declares
     )
     assert article(page).published == "2023-03-20T10:05"
     assert article(disclosure_page(table)).published == "2023-03-15"  # nothing else dates it
+
+
+def test_a_traditional_disclosure_table_gives_its_publisher_and_date() -> None:
+    table = """<table class="info">
+<tr><td>標　　題：</td><td>臺北市公共運輸處自行車租賃服務收費標準修正公告</td></tr>
+<tr><td>發布單位：</td><td>臺北市政府交通局</td></tr>
+<tr><td>發布日期：</td><td>112-10-12</td></tr>
+<tr><td>發文字號：</td><td>北市交規字第1123045678號</td></tr>
+</table>"""
+    result = article(disclosure_page(table))
+    assert result.title == "台北市公共运输处自行车租赁服务收费标准修正公告"
+    assert result.publisher == "台北市政府交通局" and result.published == "2023-10-12"
+    assert "1123045678" not in result.text and "标题" not in result.text
