@@ -9,7 +9,19 @@ from typing import Any
 
 import duckdb
 
-from warehouse.connection import LockPolicy, connection
+from warehouse.connection import LockPolicy, connection, open_connection
+
+
+def open_read_only(
+    path: str | Path = "data/warehouse.duckdb", wait: float = 30.0
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for your own Python, opened when a run lets go of the file.
+
+    `duckdb.connect(path, read_only=True)` fails at once while a run lands a batch; this
+    waits up to `wait` seconds, as `ingest query` does, then raises `WarehouseLocked`
+    naming the holder. Close it when done: while it is open, a run waits to land.
+    """
+    return open_connection(Path(path), read_only=True, policy=LockPolicy(timeout=wait))
 
 
 class QueryError(Exception):

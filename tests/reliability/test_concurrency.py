@@ -8,12 +8,15 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, write_sources
 from httpsite import Site
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from processes import holding, ingest
 from support import PARAGRAPH, article_pages, warehouse_rows
 
+from warehouse.connection import WarehouseLocked, connection
+from warehouse.read import open_read_only
 from warehouse.spool import pending, spool_dir
 
 HOLD = 20.0
@@ -300,3 +303,19 @@ def test_query_waits_out_a_short_hold(tmp_path: Path, prefect_api: str) -> None:
         )
     assert result.returncode == 0 and result.stdout.split()[1] == "3"
     assert time.monotonic() - started > 2
+
+
+def test_python_opens_the_file_read_only_once_its_holder_lets_go(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    with connection(warehouse):
+        pass  # made and migrated
+    with holding(warehouse, 2):
+        with pytest.raises(WarehouseLocked, match="locked by"):
+            open_read_only(warehouse, wait=0.3)
+        started = time.monotonic()
+        conn = open_read_only(warehouse, wait=30)
+    try:
+        assert time.monotonic() - started > 1
+        assert conn.execute("select count(*) from articles").fetchone() == (0,)
+    finally:
+        conn.close()
