@@ -11,6 +11,11 @@ A space beside Chinese punctuation (`消费者： 在参与`, `” 他同时`) i
 article spaced and unspaced gives one text and one content hash. Spaces between Chinese and
 Latin or digits stay (`生产总值 913027 亿元`): in a source line they part a date from the next
 field (`2022年6月15日 14:00`, `来源：天山网 记者 王强`).
+
+A heading padded to a width, a space between every two characters of a word (`民 事 判 决 书`,
+`第一章　总　则`, `审　判　长　　陈　静`), is closed up (`民事判决书`, `第一章 总则`, `审判长 陈静`), so
+a search for 总则 finds it: the same idea as the metadata step's `PADDED_NAME` (`王 强` is
+王强), carried to a whole heading line (`_close_padding`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import re
 
 from tasks.normalise.draft import Draft
+from tasks.normalise.labels import spaced_credits
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f]+")
 # A paragraph's first line as an indenting page writes it: an ideographic space or two others.
@@ -36,10 +42,61 @@ _CJK_PUNCT = "，。、；：？！“”‘’《》〈〉「」『』【】（
 _CJK_SPACE = re.compile(rf" (?:(?<=[{_CJK_PUNCT}] )(?!\|)|(?<!\| )(?=[{_CJK_PUNCT}]))")
 # Where a line may go on: a Han character, a digit or Latin letter, or an opening mark.
 _CONTINUES = re.compile(rf"[{_HAN}0-9A-Za-z“‘《（(【]")
+# A heading line: Han characters and the spaces between them only (`第一章　总　则`), no
+# sentence, figure or label, and short: at most PADDED_HAN_MAX characters of Han.
+_HAN_AND_SPACES = re.compile(rf"[{_HAN}][{_HAN} \t\u3000\u00a0]*")
+PADDED_HAN_MAX = 12
+# Where a heading's characters part, and how wide each space is: an ideographic space is
+# two columns, as wide as a Han character; the others are one.
+_GAP = re.compile(r"([ \t\u3000\u00a0]+)")
+_WIDTH = {"\u3000": 2}
 
 
 def _raw_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _close_padding(line: str) -> str:
+    """A heading padded to a width with its words closed up: `第一章　总　　则` is `第一章 总则`.
+
+    Only a short line of Han and spaces is a heading (`_HAN_AND_SPACES`). In it, single
+    characters in a row are a padded word, or padded words, parted where the space is
+    wider than the narrowest between them: `审　判　长　　陈　静` is 审判长 and 陈静, `李 娜　刘 洋`
+    李娜 and 刘洋. A credit line (`记者 王 强 李 明`) is left for the metadata step, which
+    reads its names in pairs (`PADDED_NAME`).
+    """
+    stripped = line.strip()
+    if (
+        len(stripped) > 3 * PADDED_HAN_MAX  # most lines: longer than any heading
+        or not _HAN_AND_SPACES.fullmatch(stripped)
+        or sum(not c.isspace() for c in stripped) > PADDED_HAN_MAX
+    ):
+        return line
+    parts = _GAP.split(stripped)  # words at even indices, the spaces between at odd ones
+    words, gaps = parts[::2], [sum(_WIDTH.get(c, 1) for c in gap) for gap in parts[1::2]]
+    out = [words[0]]
+    for i, word in enumerate(words[1:]):
+        run = _single_run(words, gaps, i)
+        if run is not None and gaps[i] == min(run):
+            out[-1] += word
+        else:
+            out.append(word)
+    if len(out) == len(words) or spaced_credits(" ".join(words)):
+        return line
+    return " ".join(out)
+
+
+def _single_run(words: list[str], gaps: list[int], i: int) -> list[int] | None:
+    """The widths of the spaces in the run of single characters around gap i, if it is in one."""
+    if len(words[i]) != 1 or len(words[i + 1]) != 1:
+        return None
+    first = i
+    while first > 0 and len(words[first - 1]) == 1:
+        first -= 1
+    last = i + 1
+    while last + 1 < len(words) and len(words[last + 1]) == 1:
+        last += 1
+    return gaps[first:last]
 
 
 def _tidy(line: str) -> str:
@@ -60,7 +117,7 @@ def paragraphs(text: str) -> list[str]:
     in_paragraph = False  # the last line kept belongs to an indented paragraph
     wrapped = False  # the last line was long enough to have been wrapped
     for line in raw:
-        tidy = _tidy(line)
+        tidy = _tidy(_close_padding(line))
         if not tidy:
             in_paragraph = False
             continue

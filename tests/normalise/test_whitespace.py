@@ -71,3 +71,24 @@ def test_spaces_beside_chinese_punctuation_go_and_those_beside_digits_stay() -> 
         draft.text
         == "提示消费者：在参与直播购物时，“要选择资质齐全的平台”。\n时间：2022年6月15日 14:00"
     )
+
+
+def test_a_heading_padded_to_a_width_is_closed_up_so_search_finds_its_words() -> None:
+    # Laws and judgments pad short headings to a width: a space between every two characters
+    # of a word. A wider space parts two words, and a space parts a word from a padded one.
+    draft = Draft(
+        text="目　　录\n第一章　总　　则\n第四章　附　则\n民 事 判 决 书\n"
+        "生产总值 913027 亿元，增长 5.2%。\n审　判　长　　陈　静\n法 官 助 理　　孙晓雨\n"
+        "记者 王 强 李 明"
+    )
+    tidy_paragraphs(draft)
+    assert draft.text.split("\n") == [
+        "目录",
+        "第一章 总则",
+        "第四章 附则",
+        "民事判决书",
+        "生产总值 913027 亿元，增长 5.2%。",  # a sentence keeps its spaces
+        "审判长 陈静",
+        "法官助理 孙晓雨",
+        "记者 王 强 李 明",  # names in pairs: the metadata step reads them (PADDED_NAME)
+    ]
