@@ -25,6 +25,7 @@ from enum import StrEnum
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    COURT_SIGNATORY,
     DISCLOSURE_LABELS,
     DISCLOSURE_LINE,
     DISCLOSURE_MIN,
@@ -33,6 +34,7 @@ from tasks.normalise.labels import (
     PADDED_NAME,
     REPORTER,
     ROW_SEPARATOR,
+    SPEAKER,
     UNIT,
     Label,
     Labelled,
@@ -57,6 +59,9 @@ class Role(StrEnum):
     META = "meta"  # source and date lines
     CREDIT = "credit"  # writers and editors after the article
     SIGNATURE = "signature"  # the body that signs a notice, above its date (落款)
+    # A date alone closing the article, no issuer above it: a press release's stamp
+    # (`2023年10月12日（星期四）`), a flash's time; the date of last resort.
+    CLOSING_DATE = "closing_date"
     NOTE = "note"  # editor's note or call to action before the article
     CAPTION = "caption"  # a picture's caption or credit: the picture is not in the text
     CHROME = "chrome"
@@ -710,6 +715,9 @@ def _untitled_head(
         if _translation(lines, roles, i):
             roles[i] = Role.CHROME
             continue
+        if _speaker(text):
+            roles[i] = Role.BYLINE  # under the headline: who delivers the speech
+            continue
         if looks_like_headline(lines[i].text):
             title = i
         break
@@ -823,12 +831,16 @@ def _tail(
 
     Headlines listed under a `相关新闻`/`热门文章`/`推荐阅读` heading go with it; before such a
     heading, a short line without punctuation may still be the article's. A line that is
-    the markup's headline is the title when the head had none, else a repeat.
+    the markup's headline is the title when the head had none, else a repeat. A date alone
+    before the page footer closes the article (`CLOSING_DATE`); a court's signatories and
+    their date are the judgment's.
     """
     headline = lines[title].text if title is not None else None
     closing = None
     related = False  # under a `相关新闻` heading: other articles' headlines
     comments = False  # under a `网友评论` heading: readers' comments, sentences or not
+    footer = False  # past a line of page furniture: no date there closes the article
+    short = []  # short lines taken for chrome: a heading, if a sentence follows (`_headings`)
     for i in range(last + 1, len(lines)):
         text, labels = lines[i].text, lines[i].labels
         if _signature(lines, roles, i):
@@ -843,6 +855,7 @@ def _tail(
         elif COMMENTS.match(text):
             roles[i], comments = Role.CHROME, True
         elif roles[i] is Role.CHROME:
+            footer = footer or not lines[i].in_article
             continue
         elif comments or (related and not lines[i].sentence):
             roles[i] = Role.CHROME
@@ -850,6 +863,10 @@ def _tail(
             roles[i], title, headline = Role.TITLE, i, text
         elif (names := BRACKETED_NAMES.fullmatch(text)) and _all_names(names):
             roles[i], closing = Role.CREDIT, i
+        elif _court_signature(lines, roles, i):
+            continue  # `审判长 陈静`, `二〇二三年九月二十八日`: the judgment's own
+        elif not (footer or related or comments) and date_only(text):
+            roles[i] = Role.CLOSING_DATE
         elif (
             text == headline
             or POINTER.search(text)
@@ -857,13 +874,28 @@ def _tail(
             or NOTICE.search(text)
             or TAGS.match(text)
             or (not lines[i].sentence and APP.search(text))
-            or (len(text) <= SHORT and not SENTENCE.search(text))
         ):
             roles[i] = Role.CHROME
+        elif len(text) <= SHORT and not SENTENCE.search(text):
+            roles[i] = Role.CHROME
+            short.append(i)
+    for i in short:
+        # `第四章 附则` over `第二十三条 本法自2024年1月1日起施行。`: a heading of the body
+        if i + 1 < len(lines) and roles[i + 1] is Role.BODY and lines[i + 1].sentence:
+            roles[i] = Role.BODY
     if closing is not None:
         for i in range(closing + 1, len(lines)):
             if roles[i] is Role.BODY and not lines[i].prose:
                 roles[i] = Role.CHROME  # after the closing credits comes the page footer
+
+
+def _court_signature(lines: list[Line], roles: list[Role], i: int) -> bool:
+    """Whether line i signs a court judgment: a judge or clerk by name, or the date among them."""
+    if COURT_SIGNATORY.match(lines[i].text):
+        return True
+    return date_only(lines[i].text) is not None and any(
+        0 <= k < len(lines) and COURT_SIGNATORY.match(lines[k].text) for k in (i - 1, i + 1)
+    )
 
 
 def _signature(lines: list[Line], roles: list[Role], i: int) -> bool:
@@ -939,9 +971,16 @@ def _dateline(text: str) -> bool:
 
 
 def _byline(text: str) -> bool:
-    """A unit's or a writer's name standing alone, as under a headline."""
+    """A unit's, a writer's or a speaker's name standing alone, as under a headline."""
     names = BRACKETED_NAMES.fullmatch(text)
-    return bool(UNIT.match(text) or REPORTER.match(text) or (names and _all_names(names)))
+    return bool(
+        UNIT.match(text) or REPORTER.match(text) or (names and _all_names(names)) or _speaker(text)
+    )
+
+
+def _speaker(text: str) -> bool:
+    """Whether a line names who delivers a speech or report: `洛阳市市长　徐衣显` (`SPEAKER`)."""
+    return (match := SPEAKER.match(text)) is not None and looks_like_name(match["name"])
 
 
 def _all_names(match: re.Match[str]) -> bool:

@@ -429,3 +429,20 @@ def disclosure_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
         if field and value.strip():
             fields.setdefault(field, value.strip())
     return fields
+
+
+# Who delivers a speech or report, under its headline: an office and a name, a space between
+# (`洛阳市市长　徐衣显`, `中共河南省委书记、省人大常委会主任 楼阳生`). The speaker is its author.
+SPEAKER = re.compile(
+    r"^(?P<office>[\u3400-\u9fff、（）()]{0,30}?副?"
+    r"(?:主席|总理|委员长|书记|省长|市长|县长|区长|州长|盟长|旗长|镇长|乡长|部长|厅长|局长|署长"
+    r"|司长|主任|院长|检察长|秘书长|行政长官|会长|理事长|董事长|总经理|校长))"
+    rf"\s+(?P<name>{_NAME})$"
+)
+# A court judgment's closing block (署名), under its last paragraph: the bench and its clerks
+# by name (`审判长 陈静`, `人民陪审员 李四`, `书记员 周婷`), around the judgment's date. They sign
+# the document: part of it, not its editors.
+COURT_SIGNATORY = re.compile(
+    r"^(?:审判长|代理审判员|审判员|人民陪审员|陪审员|法官助理|代理书记员|书记员|速录员|执行员)"
+    rf"\s*{_NAME}$"
+)

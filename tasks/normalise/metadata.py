@@ -34,6 +34,7 @@ from tasks.normalise.labels import (
     REPORTER,
     ROLE_WORDS,
     SOURCE_NAME,
+    SPEAKER,
     UNIT,
     WIRE_BYLINE,
     Label,
@@ -87,7 +88,7 @@ _READ = (Role.META, Role.CREDIT, Role.BYLINE)  # the set-aside lines values are 
 
 def read_metadata(draft: Draft) -> None:
     """Fill title, date, publisher, authors and editors from the text, then from markup."""
-    signature = None
+    signature = closing_date = None
     disclosed = _disclosed(draft)
     for role, line in draft.aside:
         if role is Role.TITLE and draft.title is None:
@@ -96,6 +97,8 @@ def read_metadata(draft: Draft) -> None:
             _read_line(draft, line)
         elif role is Role.SIGNATURE:
             signature = line
+        elif role is Role.CLOSING_DATE:
+            closing_date = closing_date or line
     if draft.extracted is not None:  # the page's info lines trafilatura left out of the text
         for line in draft.extracted.info:
             _read_line(draft, _clean(line))
@@ -105,6 +108,8 @@ def read_metadata(draft: Draft) -> None:
     _from_markup(draft)
     if draft.published is None:  # the date written (`成文日期`) stands in for it last
         _take_written_date(draft)
+    if draft.published is None and closing_date:  # a date alone under the body, last of all
+        _take_date(draft, closing_date)
     # A notice's signer publishes it, unless a source line or the markup says who did.
     draft.publisher = draft.publisher or signature
     draft.authors = _unique(a for a in draft.authors if a not in draft.editors)
@@ -193,6 +198,8 @@ def _read_line(draft: Draft, line: str) -> None:
         _take_date(draft, line)
         if not line[: found[1].start()].strip():
             _dated_source(draft, line[found[1].end() :])
+    elif (match := SPEAKER.match(line)) and looks_like_name(match["name"]):
+        draft.authors.extend(_names(match["name"]))  # `洛阳市市长　徐衣显` under a report's title
     elif (match := REPORTER.match(line)) or (
         (match := BRACKETED_NAMES.fullmatch(line))
         and all(looks_like_name(n) for n in _names(match["names"]))
