@@ -27,16 +27,22 @@ def test_a_date_alone_under_the_body_leaves_the_text_and_dates_an_undated_page()
     )
     assert got.text == f"{P1}\n{P2}"
     assert got.published == "2023-10-12"
-    flash = normalised(f"【国家统计局：9月CPI同比持平】\n{P1}\n2023-10-13 09:30:12\n收藏\n阅读 15.2w")
+    flash = normalised(
+        f"【国家统计局：9月CPI同比持平】\n{P1}\n2023-10-13 09:30:12\n收藏\n阅读 15.2w"
+    )
     assert flash.text == P1
     assert flash.published == "2023-10-13T09:30:12"
 
 
 def test_a_date_under_the_body_gives_way_to_any_other_date() -> None:
-    got = normalised(f"劳福局局长出席安老服务研讨会\n发布时间：2023-10-11 09:00\n{P1}\n2023年10月12日")
+    got = normalised(
+        f"劳福局局长出席安老服务研讨会\n发布时间：2023-10-11 09:00\n{P1}\n2023年10月12日"
+    )
     assert got.published == "2023-10-11T09:00"
     assert got.text == P1
-    declared = normalised(f"劳福局局长出席安老服务研讨会\n{P1}\n2023年10月12日", published="2023-10-11")
+    declared = normalised(
+        f"劳福局局长出席安老服务研讨会\n{P1}\n2023年10月12日", published="2023-10-11"
+    )
     assert declared.published == "2023-10-11"
 
 
