@@ -247,6 +247,10 @@ SALUTATION = re.compile(
 SENTENCE_MIN = 10  # characters; a shorter line ending in `。` is no sentence to go by
 DATELINE_MAX = 40  # characters; a line this short stating a date and time is a date line
 SHORT = 15  # at the edges of an article, a line this short without punctuation is chrome
+# What every date holds (`DATE`'s digits, `CN_DATE`'s 年): a line without either is none.
+MAY_BE_DATE = re.compile(r"[\d年]")
+# The characters COURT_SIGNATORY's words open with.
+_SIGNATORY_OPENINGS = frozenset("审代人陪法书速执")
 # Labels that date anything, an event as well as the page: `时间：`, `日期：` (and 時間).
 BARE_DATE_LABELS = frozenset({"时间", "時間", "日期"})
 
@@ -863,9 +867,9 @@ def _tail(
             roles[i], title, headline = Role.TITLE, i, text
         elif (names := BRACKETED_NAMES.fullmatch(text)) and _all_names(names):
             roles[i], closing = Role.CREDIT, i
-        elif _court_signature(lines, roles, i):
+        elif _court_signature(lines, i):
             continue  # `审判长 陈静`, `二〇二三年九月二十八日`: the judgment's own
-        elif not (footer or related or comments) and date_only(text):
+        elif not (footer or related or comments) and _date_only(text):
             roles[i] = Role.CLOSING_DATE
         elif (
             text == headline
@@ -889,13 +893,23 @@ def _tail(
                 roles[i] = Role.CHROME  # after the closing credits comes the page footer
 
 
-def _court_signature(lines: list[Line], roles: list[Role], i: int) -> bool:
+def _court_signature(lines: list[Line], i: int) -> bool:
     """Whether line i signs a court judgment: a judge or clerk by name, or the date among them."""
-    if COURT_SIGNATORY.match(lines[i].text):
+    if _signatory(lines[i].text):
         return True
-    return date_only(lines[i].text) is not None and any(
-        0 <= k < len(lines) and COURT_SIGNATORY.match(lines[k].text) for k in (i - 1, i + 1)
+    return _date_only(lines[i].text) and any(
+        0 <= k < len(lines) and _signatory(lines[k].text) for k in (i - 1, i + 1)
     )
+
+
+def _signatory(text: str) -> bool:
+    """`审判长 陈静` (`COURT_SIGNATORY`); its first character tested first, as most lines fail it."""
+    return text[:1] in _SIGNATORY_OPENINGS and COURT_SIGNATORY.match(text) is not None
+
+
+def _date_only(text: str) -> bool:
+    """`date_only`, with no search for a date in a line holding neither a digit nor `年`."""
+    return MAY_BE_DATE.search(text) is not None and date_only(text) is not None
 
 
 def _signature(lines: list[Line], roles: list[Role], i: int) -> bool:
