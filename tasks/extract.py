@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tasks.jsonld import with_json_ld_paragraphs
+from tasks.lists import prepare_lists
 from tasks.normalise.labels import Label, labelled
 from tasks.pager import pages_in_tree
 from tasks.records import Extracted, Rejected
@@ -86,6 +88,8 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         escaped = _escape_ampersands(tree) if tree is not None else []
         # After the escaping: rendered rows copy the cells' text, escaped already.
         disclosure, swaps = prepare_tables(tree) if tree is not None else (None, [])
+        # After the tables: a list inside a rendered data table went with its table.
+        swaps += prepare_lists(tree) if tree is not None else []
         try:
             doc = _bare_extraction(tree if tree is not None else html, url, options)
         finally:
@@ -103,6 +107,8 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
     # The first paragraph keeps an ideographic indent: it tells a wrapped paragraph's lines
     # apart from the next paragraph's (tasks.normalise.whitespace).
     text = (doc.text or "").rstrip().lstrip(" \t\r\n")
+    if tree is not None:
+        text = with_json_ld_paragraphs(html, tree, text)
     if len(text.strip()) < options.min_chars:
         raise Rejected(
             "extract",

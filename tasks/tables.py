@@ -75,20 +75,21 @@ def prepare_tables(tree) -> tuple[Disclosure | None, Swaps]:
             continue
         if (found := _disclosure(rows)) is not None:
             disclosure = disclosure or found
-            swaps.append(_swap(parent, table, etree.Element("div")))
+            swaps.append(swap(parent, table, etree.Element("div")))
         elif _is_data(table, rows):
-            swaps.append(_swap(parent, table, _rendered(table, rows)))
+            swaps.append(swap(parent, table, _rendered(table, rows)))
     return disclosure, swaps
 
 
 def restore(swaps: Swaps) -> None:
-    """Put the tables `prepare_tables` took out back where they stood."""
+    """Put the elements `swap` took out (tables, `tasks.lists`' lists) back where they stood."""
     for parent, new, table in reversed(swaps):
         table.tail = new.tail
         parent.replace(new, table)
 
 
-def _swap(parent, table, new) -> tuple[etree._Element, etree._Element, etree._Element]:
+def swap(parent, table, new) -> tuple[etree._Element, etree._Element, etree._Element]:
+    """Put `new` where `table` (or any element) stood, for `restore` to undo."""
     new.tail = table.tail
     parent.replace(table, new)
     return parent, new, table

@@ -208,6 +208,8 @@ NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
 # A line that ends as a sentence does (closing quotes and brackets aside).
 SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
+# A line that ends a clause of a longer sentence: an enumeration's item.
+CLAUSE_ENDS = ("；", ";", "，")
 # What a credit never holds and speech does: an interview's `记者：…？` is a question.
 SPEECH = re.compile(r"[！？!?]")
 CLOSERS = "”’」』）)"
@@ -481,9 +483,9 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
 
     Runs are prose paragraphs with at most BODY_GAP headings between them (short
     sentences do not count) and no chrome or source/date line among those, so a
-    prose-like notice in the page header stays outside the body. A sentence that is
-    chrome only by its words (`Line.topical`), or a refrain (`Line.refrain`), does not cut
-    a run.
+    prose-like notice in the page header stays outside the body. A sentence, or a clause
+    (`_clause`), is no heading; a sentence that is chrome only by its words
+    (`Line.topical`), or a refrain (`Line.refrain`), does not cut a run.
     """
     prose = [i for i, line in enumerate(lines) if line.prose and roles[i] is Role.BODY]
     if not prose:
@@ -491,13 +493,22 @@ def _body_core(lines: list[Line], roles: list[Role]) -> tuple[int, int] | None:
     runs: list[list[int]] = [[prose[0]]]
     for i in prose[1:]:
         gap = range(runs[-1][-1] + 1, i)
-        headings = sum(not (lines[k].sentence or lines[k].row) for k in gap)
+        headings = sum(not (lines[k].sentence or lines[k].row or _clause(lines[k])) for k in gap)
         if headings <= BODY_GAP and not any(_breaks_body(lines[k], roles[k]) for k in gap):
             runs[-1].append(i)
         else:
             runs.append([i])
     best = max(runs, key=lambda run: sum(len(lines[i].text) for i in run))
     return best[0], best[-1]
+
+
+def _clause(line: Line) -> bool:
+    """Ends in a semicolon or comma: an item of the sentence above it, never a heading.
+
+    A list's items (`开展营商环境综合试点，推广一批经验做法；`) are short lines between the
+    article's paragraphs; counted as headings, four of them cut the body in two.
+    """
+    return HAN.search(line.text) is not None and line.text.rstrip(CLOSERS).endswith(CLAUSE_ENDS)
 
 
 def _over_tables(
@@ -1038,6 +1049,21 @@ def _closing_bracket(text: str) -> tuple[str, str | None] | None:
             REPORTER.fullmatch(credit) or spaced_credits(inner) or (names and _all_names(names))
         )
     return (head, credit) if ok else None
+
+
+ARTICLE_MIN = 20  # characters; as extraction's `min_chars`, here once the chrome is gone
+
+
+def no_article(text: str) -> bool:
+    """Whether what the chrome left is no article: short, and not one sentence mark in it.
+
+    A page whose body a script fills in (`var content = "…"`) has none in its markup, and
+    trafilatura returns the navigation and footer instead; with those removed, what is left
+    is a column's names (`环境新闻`, `通知公告`) or a lone credit, never worth a record. A
+    short article still has its sentence (`今天停水。`).
+    """
+    letters = "".join(text.split())
+    return len(letters) < ARTICLE_MIN and SENTENCE.search(letters) is None
 
 
 def drop_boilerplate(draft: Draft) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.normalise.boilerplate import drop_boilerplate
+from tasks.normalise.boilerplate import drop_boilerplate, no_article
 from tasks.normalise.draft import Draft, Step, text_step
 from tasks.normalise.markup import strip_markup
 from tasks.normalise.metadata import read_metadata
@@ -98,6 +98,13 @@ def normalise(
     if not draft.text.strip():
         raise Rejected(
             "normalise", "empty_text", "no article text is left after removing site chrome"
+        )
+    if no_article(draft.text):
+        raise Rejected(
+            "normalise",
+            "empty_text",
+            f"only {len(''.join(draft.text.split()))} characters without a sentence are left "
+            "after removing site chrome (a column's names, a lone credit): no article",
         )
     return Article(
         title=draft.title or None,

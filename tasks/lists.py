@@ -1,0 +1,124 @@
+"""HTML lists before extraction: a list among the article's paragraphs becomes paragraphs.
+
+trafilatura keeps a list only when it finds the article's frame by its class or id
+(`content`, `article-body` …). Chinese government sites name theirs otherwise
+(`<div class="pages_content" id="UCAP-CONTENT">`), and trafilatura then gathers the
+article from its loose `<p>`, `<blockquote>`, `<pre>` and `<table>` elements, never its
+lists: `会议确定了以下措施：` lost every item below it. So before trafilatura sees the tree,
+a **list of the article's text** — one standing beside a paragraph of text, little of it
+link text, its items holding no block of their own — becomes a `<div>` of `<p>`, one per
+item, which trafilatura keeps on either path:
+
+* an ordered list's item keeps the number the page shows (`start`, `value`, `type`,
+  `reversed` honoured) as Chinese documents write it, `1.扩大有效投资`;
+* an unordered list's bullet is typography, not text: its item is a plain paragraph.
+
+Navigation (link lists), lists in a sidebar with no paragraph beside them and lists of
+blocks are left to trafilatura as before. The tree is changed in place and put back by
+`tasks.tables.restore`, so what reads it later sees the page as parsed.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from tasks.tables import LINK_SHARE_MAX, Swaps, swap
+
+BESIDE_MIN = 20  # characters of a sibling paragraph's text: the list stands in prose
+# A list whose items hold one of these is a list of blocks: trafilatura finds their
+# paragraphs itself, and a block cannot go inside a <p>.
+_BLOCKS = etree.XPath(
+    "./li//*[self::ul or self::ol or self::p or self::div or self::table or self::blockquote]"
+)
+_LINK_TEXT = etree.XPath(".//a//text()")
+_BESIDE = etree.XPath("../p")
+
+
+def prepare_lists(tree) -> Swaps:
+    """Render the tree's lists of article text as paragraphs; return what to put back."""
+    swaps: Swaps = []
+    for listing in list(tree.iter("ul", "ol")):  # a list, as swapping changes the tree
+        parent = listing.getparent()
+        if parent is None or not _of_the_article(listing):
+            continue
+        swaps.append(swap(parent, listing, _rendered(listing)))
+    return swaps
+
+
+def _of_the_article(listing) -> bool:
+    """Beside a paragraph of text, not mostly links, items of text only."""
+    if not any(len("".join(p.itertext()).strip()) >= BESIDE_MIN for p in _BESIDE(listing)):
+        return False  # most lists on a page are navigation, with no paragraph beside them
+    if _BLOCKS(listing):
+        return False
+    text = len("".join(listing.itertext()).strip())
+    links = sum(len(t.strip()) for t in _LINK_TEXT(listing))
+    return text > 0 and links <= text * LINK_SHARE_MAX
+
+
+def _rendered(listing) -> etree._Element:
+    """The list as a `<div>` of `<p>`, an ordered list's numbers written into its items."""
+    # The list's class and id go with it: trafilatura prunes by them (`footer`, `sidebar`).
+    div = etree.Element("div", {k: v for k, v in listing.attrib.items() if k in ("class", "id")})
+    items = [child for child in listing if child.tag == "li"]
+    numbers = _numbers(listing, items) if listing.tag == "ol" else [""] * len(items)
+    for item, number in zip(items, numbers, strict=True):
+        paragraph = copy.deepcopy(item)  # inline markup and <br> stay as the page has them
+        paragraph.tag = "p"
+        paragraph.attrib.clear()
+        paragraph.tail = None
+        if number:
+            paragraph.text = _numbered(number, paragraph.text or "")
+        div.append(paragraph)
+    return div
+
+
+def _numbered(number: str, text: str) -> str:
+    """`1.` before the item's text; a space only before a Latin letter or digit (`1. RCEP`)."""
+    text = text.lstrip()
+    return f"{number}. {text}" if text[:1].isascii() and text[:1].isalnum() else f"{number}.{text}"
+
+
+def _numbers(listing, items: list) -> list[str]:
+    """The markers the browser shows before an ordered list's items."""
+    step = -1 if listing.get("reversed") is not None else 1
+    current = _int(listing.get("start"), len(items) if step < 0 else 1)
+    style = listing.get("type") or "1"
+    numbers = []
+    for item in items:
+        current = _int(item.get("value"), current)
+        numbers.append(_counter(current, item.get("type") or style))
+        current += step
+    return numbers
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return default
+
+
+_ROMAN = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+    (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def _counter(n: int, style: str) -> str:
+    """`n` in an `<ol type>` style: 1, a, A, i, I (decimal where a style cannot show `n`)."""
+    if style in ("a", "A") and n >= 1:
+        letters = ""
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters.upper() if style == "A" else letters
+    if style in ("i", "I") and 1 <= n < 4000:
+        roman = ""
+        for value, digits in _ROMAN:
+            count, n = divmod(n, value)
+            roman += digits * count
+        return roman.upper() if style == "I" else roman
+    return str(n)
