@@ -207,12 +207,46 @@ EDITION = re.compile(
 
 # A day of the week between a date and its time: `2023年10月12日 星期四 10:30`, `（周四）`.
 _WEEKDAY = r"(?:\s*[（(]?(?:星期|礼拜|禮拜|周|週)[一二三四五六日天][）)]?)?"
-_TIME = r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+# The half of the day a 12-hour clock names, before the time (`下午4:15`) or after it
+# (`3:45 PM`): `iso_date` moves an afternoon's hours on by twelve.
+# 上午, 早上 and 凌晨 (and AM) leave the hour as it is, but for 12 AM, midnight.
+_AFTERNOON = ("下午", "晚上", "傍晚")
+_HALF_DAY_BEFORE = "|".join(("上午", "早上", "凌晨", *_AFTERNOON))
+# A time of day; ISO 8601's `T` may join it to the date (`2023-10-12T10:30:00+08:00`), its
+# fraction of a second and zone are read past and left out: the time stays as written.
+_TIME = (
+    rf"(?:(?:T|\s*(?P<before>{_HALF_DAY_BEFORE})?)\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?"
+    r"(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"(?:\s*(?P<after>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?)?"
+)
 # Arabic digits, half- or full-width (`２０２２年７月２０日`: `\d` takes both, int() reads both).
 DATE = re.compile(
     r"(?P<y>(?:19|20|１９|２０)\d{2})\s*[-/.年－／．]\s*(?P<m>\d{1,2})\s*[-/.月－／．]\s*"
     rf"(?P<d>\d{{1,2}})\s*日?{_WEEKDAY}{_TIME}"
 )
+# Day and month before the year, as Malaysia, Singapore and Europe write them (`13/10/2023`),
+# or month first as the US does: read only when one of the two is over 12 and so must be
+# the day; `12/10/2023` is either, and is not guessed.
+DAY_FIRST = re.compile(
+    r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"
+    rf"{_TIME}"
+)
+# English month names: `Oct 12, 2023 15:42`, `October 12, 2023`, `12 October 2023`.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+ENGLISH_DATE = re.compile(
+    rf"(?<![A-Za-z\d])(?:(?P<mon>{_MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_MONTH}),?)\s+(?P<y>(?:19|20)\d{{2}})(?!\d)"
+    rf",?{_TIME}",
+    re.IGNORECASE,
+)
+# Whether a text names a month in English at all: most do not, and ENGLISH_DATE, which may
+# open with a digit, is not run over them.
+_MONTH_WORD = alternation(list(_MONTHS), re.IGNORECASE)
 # Taiwan's official year count, 民國 (ROC) 1 = 1912: `中華民國112年10月12日` is 2023-10-12.
 ROC_YEARS = 1911
 ROC_DATE = re.compile(
@@ -331,11 +365,13 @@ def find_date(text: str, roc: bool = False) -> tuple[str, re.Match[str]] | None:
 
     `roc`: the text is a labelled date, so `112-10-12` is the ROC year count's 2023-10-12.
     """
-    patterns = [DATE, CN_DATE]
+    patterns = [DATE, CN_DATE, DAY_FIRST]
     if "民" in text:  # ROC_DATE's optional prefix would have the engine try every position
         patterns.append(ROC_DATE)
     if roc:
         patterns.append(ROC_NUMERIC)
+    if _MONTH_WORD.search(text):
+        patterns.append(ENGLISH_DATE)
     matches = sorted((m for p in patterns for m in p.finditer(text)), key=lambda m: m.start())
     for match in matches:
         iso = iso_date(match)
@@ -345,22 +381,46 @@ def find_date(text: str, roc: bool = False) -> tuple[str, re.Match[str]] | None:
 
 
 def iso_date(match: re.Match[str]) -> str | None:
-    """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date."""
-    year, month, day = _number(match["y"]), _number(match["m"]), _number(match["d"])
+    """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date.
+
+    A time on a 12-hour clock is written on the 24-hour one: `下午4:15` is 16:15, `12:05 AM`
+    00:05.
+    """
+    year, month, day = _year_month_day(match)
     if year < 1000:  # only the ROC patterns have fewer than four digits
         year += ROC_YEARS
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     iso = f"{year:04d}-{month:02d}-{day:02d}"
-    if match.groupdict().get("H") is None:
+    time = match.groupdict()
+    if time.get("H") is None:  # CN_DATE has no time
         return iso
-    hour, minute = int(match["H"]), int(match["M"])
+    hour, minute = int(time["H"]), int(time["M"])
+    half = time["before"] or time["after"]
+    if half and hour <= 12:
+        afternoon = half in _AFTERNOON or half[0] in "Pp"
+        hour = hour % 12 + (12 if afternoon else 0)
     if hour > 23 or minute > 59:
         return iso
     iso += f"T{hour:02d}:{minute:02d}"
     if match["S"] is not None and int(match["S"]) <= 59:
         iso += f":{int(match['S']):02d}"
     return iso
+
+
+def _year_month_day(match: re.Match[str]) -> tuple[int, int, int]:
+    """The numbers a date match wrote, whichever pattern it is; (0, 0, 0) for no day."""
+    groups = match.groupdict()
+    year = _number(match["y"])
+    if "a" in groups:  # DAY_FIRST: the number over 12 is the day
+        a, b = int(match["a"]), int(match["b"])
+        if (a > 12) == (b > 12):
+            return 0, 0, 0  # `12/10/2023` is either; `13/13/2023` neither
+        return (year, b, a) if a > 12 else (year, a, b)
+    if "mon" in groups:  # ENGLISH_DATE
+        month = match["mon"] or match["mon2"]
+        return year, _MONTHS.index(month[:3].lower()) + 1, int(match["d"] or match["d2"])
+    return year, _number(match["m"]), _number(match["d"])
 
 
 def date_only(line: str) -> str | None:

@@ -176,8 +176,9 @@ def _read_line(draft: Draft, line: str) -> None:
         if item.label is Label.PUBLISHED and item.word not in _WRITTEN:
             _take_date(draft, item.value, roc=True)
     for item in items:
-        if item.label is Label.SOURCE:
-            # `来源：旗帜网2021年10月21日16:45`, `来源：天山网　记者 王强　2023-10-12`
+        if item.label is not Label.PUBLISHED:
+            # `来源：旗帜网2021年10月21日16:45`, `来源：天山网　记者 王强　2023-10-12`, and after
+            # a credit, the line's last value: `来源：求是网　作者：陈一新　2023-10-16 08:00:00`
             _take_date(draft, item.value)
     for item in labelled_credits(line) or spaced_credits(line):  # `编辑 张磊 校对 刘军`
         if item.label is Label.SOURCE:
