@@ -149,6 +149,14 @@ BRACKETED_NAMES = re.compile(rf"[（(]\s*(?P<names>{_NAME_LIST})\s*[）)]$")
 NAME = re.compile(rf"^{_NAME}$|^[A-Za-z][A-Za-z .'-]{{1,40}}$")
 # Words a byline puts between names: `记者 王小明 通讯员 赵六`.
 ROLE_WORDS = frozenset({"记者", "通讯员", "本报", "本网", "特约", "实习生", "摄影", "摄"})
+# A writer's role inside a list of names, glued to them or not: `作者：本报记者 张晓婷、王 军和
+# 特约记者 阿依努尔·买买提 实习生 刘思雨`. It parts the names as a separator does.
+ROLE = re.compile(
+    r"(?:本报|本网|本台|特约|见习|实习|首席|全媒体|融媒体)?(?:记者|通讯员)|实习生|摄影|摄像"
+)
+# The words that join the last two names of a list (`张晓婷和王军`); 和 is a name's
+# character too (王和平, 和晓梅), so `_names` parts a list there only where both sides read as names.
+CONJUNCTIONS = "和及与"
 # Common Chinese surnames (the usual few hundred cover nearly everyone), for names that
 # stand in brackets with no label: `（翟道武）` is a byline, `（职工）` is not.
 SURNAMES = frozenset(

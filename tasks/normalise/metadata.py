@@ -24,6 +24,7 @@ from tasks.normalise.boilerplate import Role, looks_like_headline
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    CONJUNCTIONS,
     DISCLOSURE_LABELS,
     DISCLOSURE_LINE,
     EDITION,
@@ -32,6 +33,7 @@ from tasks.normalise.labels import (
     NOBODY,
     PADDED_NAME,
     REPORTER,
+    ROLE,
     ROLE_WORDS,
     SOURCE_NAME,
     SPEAKER,
@@ -54,6 +56,8 @@ from tasks.normalise.whitespace import tidy_lines
 from tasks.records import Extracted
 
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
+# A conjunction before a writer's role joins two names: `王 军和特约记者 阿依努尔·买买提`.
+_CONJOINED_ROLE = re.compile(rf"[{CONJUNCTIONS}](?={ROLE.pattern})")
 _DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
 # a separator, a date, a relative one (`来源：幸福路社区　2天前`).
@@ -249,17 +253,40 @@ def _publisher(value: str) -> str | None:
 def _names(value: str) -> list[str]:
     """Person names in a credit value; placeholders such as 佚名 name no one.
 
-    A name padded with a space (`王 强`) is closed up, and a minority name's dot, however a
-    site wrote it (`阿依古丽•买买提`), is the middle dot `·`.
+    Roles between the names part them (`本报记者 张晓婷 特约记者 周航`), as does a 和, 及 or 与
+    joining two names (`张晓婷和王军`) or standing before a role (`王 军和特约记者 …`). A name
+    padded with a space (`王 强`) is closed up, and a minority name's dot, however a site
+    wrote it (`阿依古丽•买买提`), is the middle dot `·`.
     """
+    value = _CONJOINED_ROLE.sub(" ", value)
+    value = ROLE.sub(" ", value)
     value = PADDED_NAME.sub(r"\1\2", value)
     value = value.translate(_DOTS)
     names = []
     for part in _NAME_SPLIT.split(value):
         part = part.strip("（）()【】[]：:")
-        if part and part not in NOBODY and part not in ROLE_WORDS and NAME.match(part):
-            names.append(part)
+        for name in _conjoined(part):
+            if name not in NOBODY and name not in ROLE_WORDS and NAME.match(name):
+                names.append(name)
     return names
+
+
+def _conjoined(part: str) -> list[str]:
+    """A run of names joined by 和, 及 or 与, where each side reads as a name: `张晓婷和王军`.
+
+    `王和平` stays whole: 王 alone is no name.
+    """
+    for i, char in enumerate(part):
+        if char in CONJUNCTIONS and _reads_as_name(part[:i]):
+            rest = _conjoined(part[i + 1 :])
+            if rest and _reads_as_name(rest[0]):
+                return [part[:i], *rest]
+    return [part] if part else []
+
+
+def _reads_as_name(text: str) -> bool:
+    """A name with a common surname first, or a minority name in dotted parts."""
+    return looks_like_name(text) or ("·" in text and NAME.match(text) is not None)
 
 
 def _lede_byline(draft: Draft) -> None:

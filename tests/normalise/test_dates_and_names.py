@@ -98,3 +98,28 @@ def test_a_date_with_an_english_month_is_read(line: str, published: str) -> None
 def test_an_english_word_like_a_month_makes_no_date() -> None:
     assert find_date("Mayor 12, 2023") is None
 
+
+@pytest.mark.parametrize(
+    ("credit", "authors"),
+    [
+        (
+            "作者：本报记者 张晓婷、王 军和特约记者 阿依努尔·买买提 实习生 刘思雨 见习记者 周 航",
+            ("张晓婷", "王军", "阿依努尔·买买提", "刘思雨", "周航"),
+        ),
+        ("作者：特约记者 阿依努尔·买买提 见习记者 周航", ("阿依努尔·买买提", "周航")),
+        ("作者：张晓婷和王军", ("张晓婷", "王军")),
+        ("作者：王和平和李四", ("王和平", "李四")),
+        ("作者：张三及李四", ("张三", "李四")),
+    ],
+)
+def test_a_list_of_writers_gives_each_name_without_their_roles(
+    credit: str, authors: tuple[str, ...]
+) -> None:
+    got = article(f"{TITLE}\n2023-10-12 07:12:36　来源：新疆日报\n{credit}\n{BODY}")
+    assert got.authors == authors
+    assert got.text == BODY
+
+
+@pytest.mark.parametrize("name", ["王和平", "和晓梅", "张和"])
+def test_a_name_holding_a_conjunction_stays_whole(name: str) -> None:
+    assert article(f"{TITLE}\n来源：新疆日报 作者：{name}\n{BODY}").authors == (name,)
