@@ -246,7 +246,14 @@ def _value(raw: str) -> str:
 
 
 def _publisher(value: str) -> str | None:
-    """A source's name; `发布者：admin` and `来源：本站` name no one."""
+    """A source's name; `发布者：admin` and `来源：本站` name no one.
+
+    A list of sources' names, as a page links each one (`来源：河南省人民政府网 大河网 中原网`),
+    gives the first: the one the page names first is where the article came from.
+    """
+    names = value.split()
+    if len(names) > 1 and all(SOURCE_NAME.match(name) for name in names):
+        value = names[0]
     return value if value and value not in NOBODY else None
 
 

@@ -123,3 +123,12 @@ def test_a_list_of_writers_gives_each_name_without_their_roles(
 @pytest.mark.parametrize("name", ["王和平", "和晓梅", "张和"])
 def test_a_name_holding_a_conjunction_stays_whole(name: str) -> None:
     assert article(f"{TITLE}\n来源：新疆日报 作者：{name}\n{BODY}").authors == (name,)
+
+
+def test_a_source_line_linking_several_sources_names_the_first() -> None:
+    got = article(f"{TITLE}\n发布日期：2023-10-12 08:55　来源：河南省人民政府网 大河网 中原网\n{BODY}")
+    assert got.publisher == "河南省人民政府网"
+
+
+def test_a_source_of_several_words_is_not_cut() -> None:
+    assert article(f"{TITLE}\n来源：China Daily 2023-10-12\n{BODY}").publisher == "China Daily"
