@@ -126,7 +126,9 @@ def test_a_name_holding_a_conjunction_stays_whole(name: str) -> None:
 
 
 def test_a_source_line_linking_several_sources_names_the_first() -> None:
-    got = article(f"{TITLE}\n发布日期：2023-10-12 08:55　来源：河南省人民政府网 大河网 中原网\n{BODY}")
+    got = article(
+        f"{TITLE}\n发布日期：2023-10-12 08:55　来源：河南省人民政府网 大河网 中原网\n{BODY}"
+    )
     assert got.publisher == "河南省人民政府网"
 
 
