@@ -58,6 +58,9 @@ from tasks.records import Extracted
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 # A conjunction before a writer's role joins two names: `王 军和特约记者 阿依努尔·买买提`.
 _CONJOINED_ROLE = re.compile(rf"[{CONJUNCTIONS}](?={ROLE.pattern})")
+# A role with the writer's paper or agency glued before it names no one either: `澎湃新闻记者
+# 王亚赛`, `新华社记者 张三` (a name comes after its role, not before).
+_OUTLET_ROLE = re.compile(rf"[\u3400-\u9fff]*(?:{ROLE.pattern})")
 _DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
 # a separator, a date, a relative one (`来源：幸福路社区　2天前`).
@@ -260,13 +263,13 @@ def _publisher(value: str) -> str | None:
 def _names(value: str) -> list[str]:
     """Person names in a credit value; placeholders such as 佚名 name no one.
 
-    Roles between the names part them (`本报记者 张晓婷 特约记者 周航`), as does a 和, 及 or 与
+    Roles between the names part them (`本报记者 张晓婷 特约记者 周航`, `澎湃新闻记者 王亚赛`), as does a 和, 及 or 与
     joining two names (`张晓婷和王军`) or standing before a role (`王 军和特约记者 …`). A name
     padded with a space (`王 强`) is closed up, and a minority name's dot, however a site
     wrote it (`阿依古丽•买买提`), is the middle dot `·`.
     """
     value = _CONJOINED_ROLE.sub(" ", value)
-    value = ROLE.sub(" ", value)
+    value = _OUTLET_ROLE.sub(" ", value)
     value = PADDED_NAME.sub(r"\1\2", value)
     value = value.translate(_DOTS)
     names = []

@@ -120,6 +120,17 @@ def test_a_list_of_writers_gives_each_name_without_their_roles(
     assert got.text == BODY
 
 
+@pytest.mark.parametrize(
+    ("credit", "authors"),
+    [("澎湃新闻记者 王亚赛", ("王亚赛",)), ("新华社记者张三、李四", ("张三", "李四"))],
+)
+def test_the_paper_before_a_writers_role_is_no_author(
+    credit: str, authors: tuple[str, ...]
+) -> None:
+    assert article(f"{TITLE}\n{BODY}", author=credit).authors == authors
+    assert article(f"{TITLE}\n来源：新疆日报 作者：{credit}\n{BODY}").authors == authors
+
+
 @pytest.mark.parametrize("name", ["王和平", "和晓梅", "张和"])
 def test_a_name_holding_a_conjunction_stays_whole(name: str) -> None:
     assert article(f"{TITLE}\n来源：新疆日报 作者：{name}\n{BODY}").authors == (name,)
