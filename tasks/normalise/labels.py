@@ -240,6 +240,9 @@ DAY_FIRST = re.compile(
     r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"
     rf"{_TIME}"
 )
+# What must stand before a day-first date's year; most texts hold none. A pattern that opens
+# with a set of characters is scanned for fast.
+_DAY_FIRST_YEAR = re.compile(r"[/.-](?:19|20)\d\d")
 # English month names: `Oct 12, 2023 15:42`, `October 12, 2023`, `12 October 2023`.
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = (
@@ -252,9 +255,10 @@ ENGLISH_DATE = re.compile(
     rf",?{_TIME}",
     re.IGNORECASE,
 )
-# Whether a text names a month in English at all: most do not, and ENGLISH_DATE, which may
-# open with a digit, is not run over them.
-_MONTH_WORD = alternation(list(_MONTHS), re.IGNORECASE)
+# Whether a text may name a month in English at all (three letters, the first a month's):
+# most do not, and ENGLISH_DATE, which may open with a digit, is not run over them. A
+# pattern that opens with a set of characters is scanned for fast, unlike an ignored case.
+_MONTH_WORD = re.compile(r"[JFMASONDjfmasond][A-Za-z]{2}")
 # Taiwan's official year count, 民國 (ROC) 1 = 1912: `中華民國112年10月12日` is 2023-10-12.
 ROC_YEARS = 1911
 ROC_DATE = re.compile(
@@ -373,7 +377,9 @@ def find_date(text: str, roc: bool = False) -> tuple[str, re.Match[str]] | None:
 
     `roc`: the text is a labelled date, so `112-10-12` is the ROC year count's 2023-10-12.
     """
-    patterns = [DATE, CN_DATE, DAY_FIRST]
+    patterns = [DATE, CN_DATE]
+    if _DAY_FIRST_YEAR.search(text):  # DAY_FIRST would try every digit
+        patterns.append(DAY_FIRST)
     if "民" in text:  # ROC_DATE's optional prefix would have the engine try every position
         patterns.append(ROC_DATE)
     if roc:

@@ -61,6 +61,7 @@ _CONJOINED_ROLE = re.compile(rf"[{CONJUNCTIONS}](?={ROLE.pattern})")
 # A role with the writer's paper or agency glued before it names no one either: `澎湃新闻记者
 # 王亚赛`, `新华社记者 张三` (a name comes after its role, not before).
 _OUTLET_ROLE = re.compile(rf"[\u3400-\u9fff]*(?:{ROLE.pattern})")
+_ROLE_ENDS = ("记者", "通讯员", "实习生", "摄")  # what every ROLE ends with
 _DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
 # a separator, a date, a relative one (`来源：幸福路社区　2天前`).
@@ -268,8 +269,8 @@ def _names(value: str) -> list[str]:
     padded with a space (`王 强`) is closed up, and a minority name's dot, however a site
     wrote it (`阿依古丽•买买提`), is the middle dot `·`.
     """
-    value = _CONJOINED_ROLE.sub(" ", value)
-    value = _OUTLET_ROLE.sub(" ", value)
+    if any(word in value for word in _ROLE_ENDS):  # most values name no role
+        value = _OUTLET_ROLE.sub(" ", _CONJOINED_ROLE.sub(" ", value))
     value = PADDED_NAME.sub(r"\1\2", value)
     value = value.translate(_DOTS)
     names = []
