@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tasks.jsonld import with_json_ld_paragraphs
+from tasks.jsonld import declared_in_json_ld, with_json_ld_paragraphs
 from tasks.lists import prepare_lists
 from tasks.normalise.labels import Label, labelled
 from tasks.pager import pages_in_tree
@@ -85,6 +85,8 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
     try:
         tree = load_html(html)
         declared = declared_metadata(tree) if tree is not None else {}
+        if tree is not None:  # <meta> tags first, then what JSON-LD declares besides
+            declared = declared_in_json_ld(html, tree) | declared
         escaped = _escape_ampersands(tree) if tree is not None else []
         # After the escaping: rendered rows copy the cells' text, escaped already.
         disclosure, swaps = prepare_tables(tree) if tree is not None else (None, [])

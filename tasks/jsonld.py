@@ -1,10 +1,15 @@
-"""A body that only a page's JSON-LD carries keeps its paragraphs.
+"""What a page's JSON-LD declares: its article's headline, date, writers and publisher, and
+a body that only the JSON-LD carries, with its paragraphs.
 
 A page a script renders has no article in its markup, only a `<script
 type="application/ld+json">` whose `articleBody` holds it, paragraphs separated by
 newlines. trafilatura falls back to that text, but trims it first: every newline becomes a
 space and four paragraphs come out as one line (`…成绩。 亚奥理事会…`). Where the extracted
 text is that body, the body's own lines are put back.
+
+The same blocks declare the article's metadata as schema.org spells it (`headline`,
+`datePublished` with its time and zone, `author`, `publisher`): extraction takes them where
+the `<meta>` tags say nothing.
 """
 
 from __future__ import annotations
@@ -28,9 +33,33 @@ def with_json_ld_paragraphs(page: str, tree, text: str) -> str:
     return text
 
 
+def declared_in_json_ld(page: str, tree) -> dict[str, str]:
+    """The article's fields as its JSON-LD declares them (the names `declared_metadata` uses)."""
+    if "ld+json" not in page:
+        return {}
+    for item in _items(tree):
+        if "Article" not in str(item.get("@type", "")) and "articleBody" not in item:
+            continue  # a WebSite's or an Organization's block names no article
+        fields = {
+            "headline": _text(item.get("headline")),
+            "published": _text(item.get("datePublished")),
+            "author": "、".join(_names(item.get("author"))),
+            "publisher": next(iter(_names(item.get("publisher"))), ""),
+        }
+        return {field: value for field, value in fields.items() if value}
+    return {}
+
+
 def _bodies(tree) -> list[str]:
     """The body texts of the page's JSON-LD blocks, nested `@graph` items included."""
-    found: list[str] = []
+    return [
+        item[key] for item in _items(tree) for key in _BODY_KEYS if isinstance(item.get(key), str)
+    ]
+
+
+def _items(tree) -> list[dict]:
+    """Every object of the page's JSON-LD blocks, nested `@graph` items included."""
+    found: list[dict] = []
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         try:
             # strict=False: real pages carry raw newlines and tabs inside JSON strings
@@ -40,9 +69,19 @@ def _bodies(tree) -> list[str]:
     return found
 
 
-def _walk(node: object, found: list[str]) -> None:
+def _walk(node: object, found: list[dict]) -> None:
     for item in node if isinstance(node, list) else [node]:
-        if not isinstance(item, dict):
-            continue
-        found += [item[key] for key in _BODY_KEYS if isinstance(item.get(key), str)]
-        _walk(item.get("@graph"), found)
+        if isinstance(item, dict):
+            found.append(item)
+            _walk(item.get("@graph"), found)
+
+
+def _text(value: object) -> str:
+    return " ".join(html.unescape(value).split()) if isinstance(value, str) else ""
+
+
+def _names(value: object) -> list[str]:
+    """Names from a schema.org Person or Organization, a list of them, or a bare string."""
+    items = value if isinstance(value, list) else [value]
+    names = [_text(item.get("name") if isinstance(item, dict) else item) for item in items]
+    return [name for name in names if name]

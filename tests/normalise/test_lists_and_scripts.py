@@ -116,6 +116,36 @@ def test_a_body_only_in_json_ld_keeps_its_paragraphs() -> None:
     assert text.split("\n") == JSON_LD_PARAGRAPHS
 
 
+def news_page(head: str) -> str:
+    """A news page whose `head` declares its metadata, its body in the markup."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in JSON_LD_PARAGRAPHS)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>杭州亚运会闭幕</title>
+{head}</head><body><div class="nav"><a href="/">首页</a></div>
+<div class="article">{paragraphs}</div></body></html>"""
+
+
+JSON_LD_NEWS = """<script type="application/ld+json">
+[{"@type":"WebSite","name":"澎湃","url":"https://example.cn"},
+ {"@type":"NewsArticle","headline":"杭州亚运会闭幕 中国代表团获201枚金牌",
+  "datePublished":"2023-10-08T22:41:00+08:00",
+  "author":[{"@type":"Person","name":"王亚赛"},{"@type":"Person","name":"李晓"}],
+  "publisher":{"@type":"Organization","name":"澎湃新闻"}}]
+</script>"""
+
+
+def test_json_ld_declares_headline_time_writers_and_publisher() -> None:
+    got = article(news_page(JSON_LD_NEWS))
+    assert got.title == "杭州亚运会闭幕 中国代表团获201枚金牌"
+    assert got.published == "2023-10-08T22:41:00"  # the time as written, its zone aside
+    assert got.authors == ("王亚赛", "李晓") and got.publisher == "澎湃新闻"
+
+
+def test_meta_tags_outrank_json_ld() -> None:
+    meta = '<meta name="PubDate" content="2023-10-09 08:00"><meta name="source" content="新华网">'
+    got = article(news_page(meta + JSON_LD_NEWS))
+    assert got.published == "2023-10-09T08:00" and got.publisher == "新华网"
+
+
 def test_a_page_whose_body_a_script_writes_is_rejected_not_kept_as_its_navigation() -> None:
     page = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>我市启动2023年秋冬季大气污染防治攻坚行动</title></head><body>
