@@ -10,12 +10,14 @@ from importlib.metadata import PackageNotFoundError, version
 # 3: UTF-8 read as GBK, 著 in context, titles, labels, boilerplate sentences
 # 4: data tables, disclosure blocks, hard wraps, full-width ASCII, □ for lost characters,
 #    notices, captions, comment sections, unlabelled date lines, HTML info lines
-NORMALISER_REVISION = 4
+# 5: lists, end marks, credits closing any paragraph, padded headings, closing dates, title
+#    decoration, comment halves, times (ISO, 12-hour, day-first), author lists, JSON-LD
+NORMALISER_REVISION = 5
 
 
 @cache
 def pipeline_version() -> str:
-    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n4.t2.3.1."""
+    """Package version, normaliser revision and the extractor's version, e.g. 0.1.0+n5.t2.3.1."""
     try:
         package = version("zh-corpus")
     except PackageNotFoundError:
