@@ -15,6 +15,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from tasks.latin1 import repair_latin1
 from tasks.records import Decoded
 
 if TYPE_CHECKING:
@@ -92,8 +93,23 @@ def declared_in_markup(body: bytes) -> str | None:
 def decode(body: bytes, http_charset: str | None = None, markup: bool = True) -> Decoded:
     """Decode bytes to text, recording the charset used and any doubt about it.
 
-    Raises UndecodableError when no candidate charset reads the bytes well enough.
+    Text that was UTF-8 read as Windows-1252 or Latin-1 before it was saved (`æ¥æº` for
+    来源) is decoded right here, while every byte it stands for is still there: markup
+    removes soft hyphens and extraction turns NBSPs into spaces, and both are bytes of such
+    text (`latin1.py`). Raises UndecodableError when no candidate charset reads the bytes
+    well enough.
     """
+    decoded = _decode(body, http_charset, markup)
+    repaired = repair_latin1(decoded.text)
+    if not repaired.runs:
+        return decoded
+    flags = [*decoded.flags, f"latin1_repaired:{repaired.runs}"]
+    if repaired.left:
+        flags.append(f"mojibake_suspected:{repaired.left}")
+    return Decoded(repaired.text, decoded.charset, tuple(flags))
+
+
+def _decode(body: bytes, http_charset: str | None, markup: bool) -> Decoded:
     for bom, codec, label in _BOMS:
         if body.startswith(bom):
             return Decoded(body.decode(codec, errors="replace"), label)

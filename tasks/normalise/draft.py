@@ -31,9 +31,19 @@ class Draft:
     aside: list[tuple[Role, str]] = field(default_factory=list)
 
     def flag(self, name: str, count: int = 1) -> None:
-        """Record that a step did something, `count` times."""
-        if count:
-            self.flags.append(name if count == 1 and name in _COUNTLESS else f"{name}:{count}")
+        """Record that a step did something, `count` times.
+
+        A flag raised before (decoding and the mojibake step both repair UTF-8 read as
+        Latin-1) keeps its place and adds up: each name is there once.
+        """
+        if not count:
+            return
+        for i, earlier in enumerate(self.flags):
+            if earlier.split(":", 1)[0] == name:
+                if name not in _COUNTLESS:
+                    self.flags[i] = f"{name}:{count + int(earlier.partition(':')[2] or 1)}"
+                return
+        self.flags.append(name if count == 1 and name in _COUNTLESS else f"{name}:{count}")
 
 
 # Flags that read as a statement rather than a tally.

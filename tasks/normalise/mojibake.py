@@ -22,12 +22,14 @@ stays implausible is left as it is and counted as `mojibake_suspected`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from tasks.charset import common_han
+from tasks.latin1 import may_be_misread, repair_latin1
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import SURNAMES
 from tasks.normalise.misread import LOST, repair_misread
@@ -86,11 +88,19 @@ class Repair:
 def repair_mojibake(draft: Draft) -> None:
     """Repair mojibake paragraph by paragraph; flag what was repaired and what is doubtful.
 
-    A paragraph is first tried as UTF-8 read as GBK (`misread.py`), then for byte shifts.
+    A paragraph is first tried as UTF-8 read as Windows-1252 or Latin-1 (`tasks/latin1.py`),
+    then as UTF-8 read as GBK (`misread.py`), then for byte shifts.
     """
-    repaired = misread = suspected = 0
+    repaired = misread = latin1 = suspected = 0
     lines = draft.text.split("\n")
     for i, line in enumerate(lines):
+        if may_be_misread(line):
+            # Decoding repairs what the page's bytes hold; this is text that came damaged
+            # another way (character references, a text handed in).
+            fixed_latin1 = repair_latin1(line, spaces_were_nbsp=True)
+            line = lines[i] = fixed_latin1.text
+            latin1 += fixed_latin1.runs
+            suspected += fixed_latin1.left
         if _worth_a_look(line):
             if _misread_density(line):
                 lines[i], fixed = repair_misread(line)
@@ -103,14 +113,48 @@ def repair_mojibake(draft: Draft) -> None:
     draft.text = "\n".join(lines)
     draft.flag("mojibake_repaired", repaired)
     draft.flag("misread_repaired", misread)
+    draft.flag("latin1_repaired", latin1)
     draft.flag("mojibake_suspected", suspected)
 
 
 @cache
 def _unusual() -> re.Pattern[str]:
-    """Characters outside everyday Chinese: non-ASCII, not in GB2312/Big5 level 1 or punctuation."""
-    common = re.escape("".join(sorted(common_han())))
-    return re.compile(rf"[^\x00-\x7f\s{common}]")
+    """Characters a shifted GBK decode writes that everyday Chinese seldom has.
+
+    A shifted pair is one character's trail byte and the next one's lead, which gives a
+    Han character, mostly outside GB2312/Big5 level 1, or GBK's extra symbols (lead
+    0xA1–0xA9 with a trail below 0xA1: `ˊ╔﹐㎡`). GB2312's own symbol rows (`±×°℃`,
+    pinyin's `āé`, Greek, Cyrillic, `⒀①`) come from the trail byte of punctuation (`、` is
+    a1a2, `（` a3a8) and the next lead: they stand among other shifted characters. Clean
+    text has them next to ASCII (`Rìkāzé`, `±5°C×2`), so there they do not count. What GBK
+    cannot write at all (emoji, `ç`, Extension B names) never does. A lost-byte mark `�`
+    does, and 0x80 read as `€`.
+    """
+    common = common_han()
+    written: set[str] = {"\ufffd", "€"}
+    symbols: set[str] = set()
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                ch = bytes((lead, trail)).decode("gbk")
+                (symbols if 0xA1 <= lead <= 0xA9 and trail >= 0xA1 else written).add(ch)
+    symbol = f"[{_ranges(symbols - common)}]"
+    wide = r"[^\x00-\x7f]"
+    return re.compile(f"[{_ranges(written - common)}]|(?<={wide}){symbol}|{symbol}(?={wide})")
+
+
+def _ranges(chars: set[str]) -> str:
+    """A regex character class body for `chars`, consecutive code points as ranges."""
+    points = sorted(map(ord, chars))
+    parts: list[str] = []
+    start = prev = points[0]
+    for point in [*points[1:], -1]:
+        if point != prev + 1:
+            first, last = re.escape(chr(start)), re.escape(chr(prev))
+            parts.append(first if start == prev else f"{first}-{last}")
+            start = point
+        prev = point
+    return "".join(parts)
 
 
 def _count_unusual(text: str) -> int:

@@ -88,6 +88,21 @@ def test_rare_characters_gathered_in_names_are_not_suspected() -> None:
     assert repair_line(line) == (line, 0, 0)
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "首届珠峰文化旅游节在日喀则（Rìkāzé）市开幕，定日（Dìngrì）县、聂拉木（Nièlāmù）县等地。",
+        "温度范围为±5°C×2，误差不超过±0.5℃，面积约3×10⁴平方米。",
+        "活动期间，主办方还将举办非遗展演😊、文物修复体验等互动活动👏👏👏，欢迎参与👇",
+    ],
+)
+def test_pinyin_symbols_and_emoji_are_not_suspected_as_mojibake(clean: str) -> None:
+    # None of these is what a shifted GBK decode writes: a Han character outside everyday use.
+    draft = Draft(text=clean)
+    repair_mojibake(draft)
+    assert (draft.text, draft.flags) == (clean, [])
+
+
 def test_damage_without_a_convincing_repair_is_kept_and_flagged() -> None:
     # Rare characters that no one-byte shift turns into Chinese: keep them, say so.
     line = "会议指出,要龘靐齉爩麤龖龗鱻厵纞,确保工作落实。"

@@ -34,6 +34,10 @@ def test_every_flag_the_pipeline_raises_is_documented(seeds: dict[str, str]) -> 
     pages = [(text.encode("utf-8"), "text/plain", None) for text in seeds.values()]
     pages.append((SUSPECT.encode("utf-8"), "text/plain", None))
     pages.append((seeds["000"].encode("gb18030"), "text/plain", "utf-8"))  # wrong charset
+    # UTF-8 read as Latin-1 and saved again
+    pages.append(
+        (seeds["000"].encode("utf-8").decode("latin-1").encode("utf-8"), "text/plain", None)
+    )
     for body, media_type, charset in pages:
         article = page_article(
             body,
@@ -43,7 +47,7 @@ def test_every_flag_the_pipeline_raises_is_documented(seeds: dict[str, str]) -> 
             options=ExtractOptions(),
         )
         raised |= {flag.split(":")[0] for flag in article.flags}
-    assert {"mojibake_suspected", "charset_mismatch", "pinyin_removed"} <= raised
+    assert {"mojibake_suspected", "charset_mismatch", "pinyin_removed", "latin1_repaired"} <= raised
     assert raised <= documented
 
 
