@@ -93,8 +93,9 @@ def repair_mojibake(draft: Draft) -> None:
     """
     repaired = misread = latin1 = suspected = 0
     lines = draft.text.split("\n")
+    latin1_damage = may_be_misread(draft.text)
     for i, line in enumerate(lines):
-        if may_be_misread(line):
+        if latin1_damage and may_be_misread(line):
             # Decoding repairs what the page's bytes hold; this is text that came damaged
             # another way (character references, a text handed in).
             fixed_latin1 = repair_latin1(line, spaces_were_nbsp=True)
@@ -117,9 +118,8 @@ def repair_mojibake(draft: Draft) -> None:
     draft.flag("mojibake_suspected", suspected)
 
 
-@cache
-def _unusual() -> re.Pattern[str]:
-    """Characters a shifted GBK decode writes that everyday Chinese seldom has.
+def _unusual(text: str) -> list[int]:
+    """Where `text` has characters a shifted GBK decode writes that everyday Chinese seldom has.
 
     A shifted pair is one character's trail byte and the next one's lead, which gives a
     Han character, mostly outside GB2312/Big5 level 1, or GBK's extra symbols (lead
@@ -130,6 +130,22 @@ def _unusual() -> re.Pattern[str]:
     cannot write at all (emoji, `ç`, Extension B names) never does. A lost-byte mark `�`
     does, and 0x80 read as `€`.
     """
+    symbols = _gbk_writes()[1]
+    found = []
+    for match in _gbk_class().finditer(text):
+        at = match.start()
+        if match.group() in symbols and not (
+            (at > 0 and not text[at - 1].isascii())
+            or (at + 1 < len(text) and not text[at + 1].isascii())
+        ):
+            continue
+        found.append(at)
+    return found
+
+
+@cache
+def _gbk_writes() -> tuple[frozenset[str], frozenset[str]]:
+    """What a GBK decoder writes outside everyday Chinese: (characters, symbol-row ones)."""
     common = common_han()
     written: set[str] = {"\ufffd", "€"}
     symbols: set[str] = set()
@@ -137,10 +153,21 @@ def _unusual() -> re.Pattern[str]:
         for trail in range(0x40, 0xFF):
             with contextlib.suppress(UnicodeDecodeError):
                 ch = bytes((lead, trail)).decode("gbk")
-                (symbols if 0xA1 <= lead <= 0xA9 and trail >= 0xA1 else written).add(ch)
-    symbol = f"[{_ranges(symbols - common)}]"
-    wide = r"[^\x00-\x7f]"
-    return re.compile(f"[{_ranges(written - common)}]|(?<={wide}){symbol}|{symbol}(?={wide})")
+                written.add(ch)
+                if 0xA1 <= lead <= 0xA9 and trail >= 0xA1:
+                    symbols.add(ch)
+    return frozenset(written - common), frozenset(symbols - common)
+
+
+@cache
+def _symbol_class() -> re.Pattern[str]:
+    return re.compile(f"[{_ranges(set(_gbk_writes()[1]))}]")
+
+
+@cache
+def _gbk_class() -> re.Pattern[str]:
+    """One character class of every character `_unusual` may count: the cheap gate."""
+    return re.compile(f"[{_ranges(set(_gbk_writes()[0]))}]")
 
 
 def _ranges(chars: set[str]) -> str:
@@ -158,7 +185,9 @@ def _ranges(chars: set[str]) -> str:
 
 
 def _count_unusual(text: str) -> int:
-    return len(_unusual().findall(text))
+    if _symbol_class().search(text) is None:
+        return len(_gbk_class().findall(text))  # the common case, in C
+    return len(_unusual(text))
 
 
 def _misread_density(line: str) -> bool:
@@ -174,7 +203,7 @@ def _misread_density(line: str) -> bool:
 
 def _worth_a_look(line: str) -> bool:
     # The cheap gate that keeps clean paragraphs away from the model.
-    return any(mark in line for mark in LOST) or _unusual().search(line) is not None
+    return any(mark in line for mark in LOST) or _gbk_class().search(line) is not None
 
 
 def repair_line(line: str) -> tuple[str, int, int]:
@@ -234,7 +263,7 @@ def _clusters(line: str) -> tuple[tuple[int, int], ...]:
     A lost-byte mark counts when it stands next to an unusual character; on its own
     it is usually a question mark the scraper made half-width.
     """
-    unusual = {m.start() for m in _unusual().finditer(line)}
+    unusual = set(_unusual(line))
     if not unusual:
         return ()
     marks = {
@@ -263,8 +292,9 @@ def _names(line: str, first: int, last: int) -> bool:
     stretch = line[first : last + 1]
     if _LOST_MARK.search(stretch):
         return False
-    for match in _unusual().finditer(stretch):
-        at = first + match.start()
+    for at in _unusual(line):
+        if not first <= at <= last:
+            continue
         before = line[max(0, at - 2) : at]
         if not any(simplified_char(ch) in SURNAMES for ch in before):
             return False
