@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from dataclasses import dataclass
 from functools import cache
 
+from tasks.info import info_lines
 from tasks.jsonld import declared_in_json_ld, with_json_ld_paragraphs
 from tasks.lists import prepare_lists
-from tasks.normalise.labels import Label, labelled
 from tasks.pager import pages_in_tree
 from tasks.records import Extracted, Rejected
 from tasks.tables import Disclosure, prepare_tables, restore
@@ -139,66 +138,6 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
         if tree is not None
         else None,
     )
-
-
-INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a source is not
-_INFO_LABELS = frozenset({Label.SOURCE, Label.PUBLISHED, Label.AUTHOR, Label.EDITOR})
-_NOT_TEXT = frozenset({"script", "style", "noscript", "head", "title", "a", "option", "select"})
-_LABEL_MARK = re.compile("[：:/／]")
-
-
-def info_lines(tree, text: str) -> tuple[str, ...]:
-    """The page's info lines above the article that trafilatura's text lacks.
-
-    trafilatura drops the `<div class="info">` between headline and body (`作者：校团委
-    审核：王建军 发布时间：2023年10月12日 16:08`), so an HTML page would lose what the same
-    page saved as `.txt` states. An info line is the outermost element before the article's
-    first line whose text is short and holds a source, date or credit label; one whose
-    text the extraction kept is left to the text.
-    """
-    lines = [line for line in text.split("\n") if line.strip()]
-    if not lines:
-        return ()
-    opening = "".join(lines[0].split())[:12]
-    kept = "".join(text.split())  # str.split: far faster than a regex over the text
-    found: list[str] = []
-    taken: set[object] = set()
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
-            continue
-        own = element.text or ""
-        if opening and opening[:4] in own and opening in "".join(own.split()):
-            break  # the article starts here (its first characters first: most texts lack them)
-        # A label is written with its colon or slash: only such text is worth a box. Most
-        # elements hold none, and measuring a box's text is what costs.
-        if not _LABEL_MARK.search(own) and not _LABEL_MARK.search(element.tail or ""):
-            continue
-        # Inside a box taken already: checked before `_info_box` measures the ancestors.
-        if element in taken or any(a in taken for a in element.iterancestors()):
-            continue
-        box = _info_box(element)
-        if box is None:
-            continue
-        content = " ".join(box.text_content().split())
-        letters = content.replace(" ", "")
-        if not content or letters in kept or opening in letters:
-            continue  # kept in the text, or holding the article (the page itself)
-        taken.add(box)
-        if {item.label for item in labelled(content)} & _INFO_LABELS:
-            found.append(content)
-    return tuple(found)
-
-
-def _info_box(element):
-    """The outermost element around `element` whose text is still an info line's length."""
-    box = None
-    for candidate in (element, *element.iterancestors()):
-        if not isinstance(candidate.tag, str) or candidate.tag in ("body", "html"):
-            break
-        if len(candidate.text_content()) > INFO_MAX:
-            break
-        box = candidate
-    return box
 
 
 def _bare_extraction(document, url: str | None, options: ExtractOptions):

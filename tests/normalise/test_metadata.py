@@ -623,3 +623,26 @@ def test_a_traditional_pages_markup_title_quotes_as_its_text_does() -> None:
     got = article(body, title=title)
     assert got.title == "公告修正“台北市公共运输处自行车租赁服务收费标准”"
     assert got.text.startswith("主旨：公告修正“台北市")
+
+
+def credits_page(after: str) -> str:
+    """A news page whose article is followed by `after`, as trafilatura leaves it out."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY.split("\n"))
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{TITLE}_新华网</title>
+</head><body><div class="nav"><a href="/">首页</a> <a href="/sz">时政</a></div>
+<h1>{TITLE}</h1><div id="detail">{paragraphs}</div>{after}
+<div class="foot">版权所有 新华网 京ICP备12345678号</div></body></html>"""
+
+
+def test_credits_under_the_article_that_extraction_drops_are_read() -> None:
+    after = '<div class="p-jc">【纠错】</div><div class="editor">【责任编辑：王萍】</div>'
+    got = html_article(credits_page(after))
+    assert got.editors == ("王萍",) and "王萍" not in got.text
+
+
+def test_credits_in_comments_or_related_stories_under_the_article_are_not_its_own() -> None:
+    after = """<div class="comments"><h3>网友评论</h3>
+<div class="c"><span>作者：李明</span> 说得好，支持！</div></div>
+<div class="related"><h3>相关新闻</h3><ul><li>编辑：赵敏 市交通局部署春运工作</li></ul></div>"""
+    got = html_article(credits_page(after))
+    assert got.authors == () and got.editors == ()

@@ -1,0 +1,113 @@
+"""Info lines: what a page states about its article around it, which trafilatura's text lacks.
+
+trafilatura keeps the article and drops the boxes around it: the `<div class="info">`
+between headline and body (`作者：校团委 审核：王建军 发布时间：2023年10月12日 16:08`) and
+the credits under it (`<div class="editor">【责任编辑：王萍】</div>`). The same page saved
+as `.txt` states them as lines, so an HTML page would give a poorer record. Extraction
+hands them to the metadata step (`Extracted.info`), never to the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from tasks.normalise.labels import Label, labelled
+
+INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a source is not
+# Elements after the article looked at for its credits: a footer's are further down.
+CLOSING_WINDOW = 40
+_INFO_LABELS = frozenset({Label.SOURCE, Label.PUBLISHED, Label.AUTHOR, Label.EDITOR})
+# Under the article only credits: a source or date there is a related story's.
+_CREDIT_LABELS = frozenset({Label.AUTHOR, Label.EDITOR})
+_NOT_TEXT = frozenset({"script", "style", "noscript", "head", "title", "a", "option", "select"})
+_LABEL_MARK = re.compile("[：:/／]")
+# Where what follows the article stops being about it: comments, related stories, lists.
+_OTHER_CONTENT = re.compile(r"评论|留言|相关|推荐|阅读|热点|排行|猜你喜欢|下一篇|上一篇")
+_HOLDING = etree.XPath("//text()[contains(., $probe)]")
+_FOLLOWING = etree.XPath(f"following::*[position() <= {CLOSING_WINDOW}]")
+
+
+def info_lines(tree, text: str) -> tuple[str, ...]:
+    """The page's info lines above the article, then its credit lines under it, that the text lacks.
+
+    An info line is the outermost element before the article's first line whose text is
+    short and holds a source, date or credit label; a credit line the same, after the
+    article's last line, holding a writer's or editor's label, before anything that is
+    about other content (comments, related stories). One whose text the extraction kept
+    is left to the text.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        return ()
+    opening = "".join(lines[0].split())[:12]
+    kept = "".join(text.split())  # str.split: far faster than a regex over the text
+    taken: set[object] = set()
+    found: list[str] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
+            continue
+        own = element.text or ""
+        if opening and opening[:4] in own and opening in "".join(own.split()):
+            break  # the article starts here (its first characters first: most texts lack them)
+        if line := _info_line(element, kept, opening, taken, _INFO_LABELS):
+            found.append(line)
+    end = _last_line_element(tree, lines[-1])
+    if end is not None:
+        for element in _FOLLOWING(end):
+            if _OTHER_CONTENT.search(element.text or ""):
+                break
+            if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
+                continue
+            if line := _info_line(element, kept, opening, taken, _CREDIT_LABELS):
+                found.append(line)
+    return tuple(found)
+
+
+def _last_line_element(tree, last: str):
+    """The element whose text ends the article's last line, where the tree shows it first."""
+    words = last.split()
+    probe = words[-1][-6:] if words else ""
+    if len(probe) < 2:
+        return None
+    for node in _HOLDING(tree, probe=probe):
+        element = (
+            node.getparent()
+        )  # for a tail, the element it follows: what comes next is after it
+        if element is not None and isinstance(element.tag, str) and element.tag not in _NOT_TEXT:
+            return element
+    return None
+
+
+def _info_line(element, kept: str, opening: str, taken: set, labels: frozenset) -> str | None:
+    """The text of the box around `element`, if it is an info line holding one of `labels`."""
+    own = element.text or ""
+    # A label is written with its colon or slash: only such text is worth a box. Most
+    # elements hold none, and measuring a box's text is what costs.
+    if not _LABEL_MARK.search(own) and not _LABEL_MARK.search(element.tail or ""):
+        return None
+    # Inside a box taken already: checked before `_info_box` measures the ancestors.
+    if element in taken or any(a in taken for a in element.iterancestors()):
+        return None
+    box = _info_box(element)
+    if box is None:
+        return None
+    content = " ".join(box.text_content().split())
+    letters = content.replace(" ", "")
+    if not content or letters in kept or opening in letters:
+        return None  # kept in the text, or holding the article (the page itself)
+    taken.add(box)
+    return content if {item.label for item in labelled(content)} & labels else None
+
+
+def _info_box(element):
+    """The outermost element around `element` whose text is still an info line's length."""
+    box = None
+    for candidate in (element, *element.iterancestors()):
+        if not isinstance(candidate.tag, str) or candidate.tag in ("body", "html"):
+            break
+        if len(candidate.text_content()) > INFO_MAX:
+            break
+        box = candidate
+    return box
