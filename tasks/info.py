@@ -13,9 +13,10 @@ import re
 
 from lxml import etree
 
-from tasks.normalise.labels import Label, labelled
+from tasks.normalise.labels import Label, find_date, labelled
 
 INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a source is not
+DATELINE_MAX = 40  # characters; an unlabelled date line gives a date, a time and a source
 # Elements after the article looked at for its credits: a footer's are further down.
 CLOSING_WINDOW = 40
 _INFO_LABELS = frozenset({Label.SOURCE, Label.PUBLISHED, Label.AUTHOR, Label.EDITOR})
@@ -41,18 +42,26 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines:
         return ()
+    # Where trafilatura kept the headline, the article proper starts under it: an info
+    # line between them is still above the article.
+    h1 = tree.find(".//h1")
+    headed = h1 is not None and len(lines) > 1
+    if headed and "".join(lines[0].split()) == "".join(h1.text_content().split()):
+        lines = lines[1:]
     opening = "".join(lines[0].split())[:12]
     kept = "".join(text.split())  # str.split: far faster than a regex over the text
     taken: set[object] = set()
     found: list[str] = []
+    headline = False  # an `<h1>` passed: a dateline under it is the article's, not a clock's
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
             continue
         own = element.text or ""
         if opening and opening[:4] in own and opening in "".join(own.split()):
             break  # the article starts here (its first characters first: most texts lack them)
-        if line := _info_line(element, kept, opening, taken, _INFO_LABELS):
+        if line := _info_line(element, kept, opening, taken, _INFO_LABELS, dateline=headline):
             found.append(line)
+        headline = headline or element.tag == "h1"
     end = _last_line_element(tree, lines[-1])
     if end is not None:
         for element in _FOLLOWING(end):
@@ -80,8 +89,14 @@ def _last_line_element(tree, last: str):
     return None
 
 
-def _info_line(element, kept: str, opening: str, taken: set, labels: frozenset) -> str | None:
-    """The text of the box around `element`, if it is an info line holding one of `labels`."""
+def _info_line(
+    element, kept: str, opening: str, taken: set, labels: frozenset, dateline: bool = False
+) -> str | None:
+    """The text of the box around `element`, if it is an info line holding one of `labels`.
+
+    With `dateline`, a short box giving a date with its time and no label is one too
+    (`2023年10月20日 09:15 财联社`): under the headline, where a page's clock is not.
+    """
     own = element.text or ""
     # A label is written with its colon or slash: only such text is worth a box. Most
     # elements hold none, and measuring a box's text is what costs.
@@ -98,7 +113,11 @@ def _info_line(element, kept: str, opening: str, taken: set, labels: frozenset) 
     if not content or letters in kept or opening in letters:
         return None  # kept in the text, or holding the article (the page itself)
     taken.add(box)
-    return content if {item.label for item in labelled(content)} & labels else None
+    if {item.label for item in labelled(content)} & labels:
+        return content
+    if dateline and len(content) <= DATELINE_MAX and (date := find_date(content)):
+        return content if "T" in date[0] else None
+    return None
 
 
 def _info_box(element):

@@ -34,6 +34,7 @@ from tasks.normalise.labels import (
     PADDED_NAME,
     REPORTER,
     ROW_SEPARATOR,
+    SOURCE_NAME,
     SPEAKER,
     UNIT,
     Label,
@@ -57,6 +58,7 @@ class Role(StrEnum):
     TITLE = "title"
     BYLINE = "byline"  # a writer or unit named under the headline
     META = "meta"  # source and date lines
+    SOURCE = "source"  # a source's name alone under the date line: `财联社`
     CREDIT = "credit"  # writers and editors after the article
     SIGNATURE = "signature"  # the body that signs a notice, above its date (落款)
     # A date alone closing the article, no issuer above it: a press release's stamp
@@ -608,6 +610,14 @@ def _head(
         if roles[i] is Role.BODY and _dateline(lines[i].text):
             # A date line under the headline is its date; above it, a render stamp.
             roles[i] = Role.META if title is not None and i > title else Role.CHROME
+        elif (
+            i
+            and roles[i - 1] is Role.META
+            and roles[i] is not Role.TITLE
+            and SOURCE_NAME.match(lines[i].text)
+            and date_only(lines[i - 1].text)
+        ):
+            roles[i] = Role.SOURCE  # `2023年10月20日 09:15` over `财联社`: the date's source
     return title
 
 

@@ -105,6 +105,8 @@ def read_metadata(draft: Draft) -> None:
             _read_line(draft, line)
         elif role is Role.SIGNATURE:
             signature = line
+        elif role is Role.SOURCE:  # named before the markup's site name is reached
+            draft.publisher = draft.publisher or line
         elif role is Role.CLOSING_DATE:
             closing_date = closing_date or line
     if draft.extracted is not None:  # the page's info lines trafilatura left out of the text

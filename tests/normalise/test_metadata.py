@@ -646,3 +646,20 @@ def test_credits_in_comments_or_related_stories_under_the_article_are_not_its_ow
 <div class="related"><h3>相关新闻</h3><ul><li>编辑：赵敏 市交通局部署春运工作</li></ul></div>"""
     got = html_article(credits_page(after))
     assert got.authors == () and got.editors == ()
+
+
+def test_an_unlabelled_date_line_under_the_headline_that_extraction_drops_is_read() -> None:
+    # Extraction keeps the headline and drops the box under it: its date and time are read.
+    page = credits_page("").replace(
+        f"<h1>{TITLE}</h1>",
+        f'<h1>{TITLE}</h1><div class="meta">新闻局 &nbsp; 2023-10-12 17:45</div>',
+    )
+    assert html_article(page).published == "2023-10-12T17:45"
+    clock = credits_page("").replace("<h1>", '<div class="clock">2023-10-20 08:00</div><h1>')
+    assert html_article(clock).published != "2023-10-20T08:00"  # a page's clock, not a date line
+
+
+def test_a_sources_name_alone_under_the_date_line_is_the_publisher() -> None:
+    got = article(f"{TITLE}\n2023年10月20日 09:15\n财联社\n{BODY}")
+    assert got.publisher == "财联社" and got.published == "2023-10-20T09:15"
+    assert "财联社" not in got.text
