@@ -10,6 +10,7 @@ hands them to the metadata step (`Extracted.info`), never to the text.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -26,8 +27,6 @@ _NOT_TEXT = frozenset({"script", "style", "noscript", "head", "title", "a", "opt
 _LABEL_MARK = re.compile("[：:/／]")
 # Where what follows the article stops being about it: comments, related stories, lists.
 _OTHER_CONTENT = re.compile(r"评论|留言|相关|推荐|阅读|热点|排行|猜你喜欢|下一篇|上一篇")
-_HOLDING = etree.XPath("//text()[contains(., $probe)]")
-_FOLLOWING = etree.XPath(f"following::*[position() <= {CLOSING_WINDOW}]")
 
 
 def info_lines(tree, text: str) -> tuple[str, ...]:
@@ -52,41 +51,30 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
     kept = "".join(text.split())  # str.split: far faster than a regex over the text
     taken: set[object] = set()
     found: list[str] = []
+    elements = (e for e in tree.iter(etree.Element) if e.tag not in _NOT_TEXT)  # no comments
     headline = False  # an `<h1>` passed: a dateline under it is the article's, not a clock's
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
-            continue
+    for element in elements:  # above the article
         own = element.text or ""
         if opening and opening[:4] in own and opening in "".join(own.split()):
             break  # the article starts here (its first characters first: most texts lack them)
         if line := _info_line(element, kept, opening, taken, _INFO_LABELS, dateline=headline):
             found.append(line)
         headline = headline or element.tag == "h1"
-    end = _last_line_element(tree, lines[-1])
-    if end is not None:
-        for element in _FOLLOWING(end):
-            if _OTHER_CONTENT.search(element.text or ""):
-                break
-            if not isinstance(element.tag, str) or element.tag in _NOT_TEXT:
-                continue
-            if line := _info_line(element, kept, opening, taken, _CREDIT_LABELS):
-                found.append(line)
+    words = lines[-1].split()
+    closing = words[-1][-6:] if words else ""  # the end of the article's last line
+    if len(closing) < 2:
+        return tuple(found)
+    for element in elements:  # through the article, to where its last line ends
+        if closing in (element.text or "") or closing in (element.tail or ""):
+            break
+    else:
+        return tuple(found)
+    for element in islice(elements, CLOSING_WINDOW):  # under the article
+        if _OTHER_CONTENT.search(element.text or ""):
+            break
+        if line := _info_line(element, kept, opening, taken, _CREDIT_LABELS):
+            found.append(line)
     return tuple(found)
-
-
-def _last_line_element(tree, last: str):
-    """The element whose text ends the article's last line, where the tree shows it first."""
-    words = last.split()
-    probe = words[-1][-6:] if words else ""
-    if len(probe) < 2:
-        return None
-    for node in _HOLDING(tree, probe=probe):
-        element = (
-            node.getparent()
-        )  # for a tail, the element it follows: what comes next is after it
-        if element is not None and isinstance(element.tag, str) and element.tag not in _NOT_TEXT:
-            return element
-    return None
 
 
 def _info_line(
