@@ -10,7 +10,6 @@ hands them to the metadata step (`Extracted.info`), never to the text.
 from __future__ import annotations
 
 import re
-from itertools import islice
 
 from lxml import etree
 
@@ -20,6 +19,7 @@ INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a sourc
 DATELINE_MAX = 40  # characters; an unlabelled date line gives a date, a time and a source
 # Elements after the article looked at for its credits: a footer's are further down.
 CLOSING_WINDOW = 40
+_KEPT_MIN = 10  # characters opening an element's own text that tell it is the article's
 _INFO_LABELS = frozenset({Label.SOURCE, Label.PUBLISHED, Label.AUTHOR, Label.EDITOR})
 # Under the article only credits: a source or date there is a related story's.
 _CREDIT_LABELS = frozenset({Label.AUTHOR, Label.EDITOR})
@@ -60,16 +60,16 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
         if line := _info_line(element, kept, opening, taken, _INFO_LABELS, dateline=headline):
             found.append(line)
         headline = headline or element.tag == "h1"
-    words = lines[-1].split()
-    closing = words[-1][-6:] if words else ""  # the end of the article's last line
-    if len(closing) < 2:
-        return tuple(found)
-    for element in elements:  # through the article, to where its last line ends
-        if closing in (element.text or "") or closing in (element.tail or ""):
+    under: list[object] = []  # the elements since the last that holds the article's text
+    for element in elements:
+        own = (element.text or "").strip()[:_KEPT_MIN]
+        if len(own) == _KEPT_MIN and own in text:
+            under = []  # still the article (trafilatura may have put its lines in another order)
+        elif len(under) < CLOSING_WINDOW:
+            under.append(element)
+        else:
             break
-    else:
-        return tuple(found)
-    for element in islice(elements, CLOSING_WINDOW):  # under the article
+    for element in under:
         if _OTHER_CONTENT.search(element.text or ""):
             break
         if line := _info_line(element, kept, opening, taken, _CREDIT_LABELS):
