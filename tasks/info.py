@@ -19,7 +19,9 @@ INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a sourc
 DATELINE_MAX = 40  # characters; an unlabelled date line gives a date, a time and a source
 # Elements after the article looked at for its credits: a footer's are further down.
 CLOSING_WINDOW = 40
-_KEPT_MIN = 10  # characters opening an element's own text that tell it is the article's
+# Characters opening an element's own text that tell it is the article's: a paragraph's,
+# longer than a related story's headline, which may repeat words of the article.
+_KEPT_MIN = 20
 _INFO_LABELS = frozenset({Label.SOURCE, Label.PUBLISHED, Label.AUTHOR, Label.EDITOR})
 # Under the article only credits: a source or date there is a related story's.
 _CREDIT_LABELS = frozenset({Label.AUTHOR, Label.EDITOR})
