@@ -259,8 +259,9 @@ class Lease:
     batch after batch (a re-run over unchanged pages) would spend most of its time there.
     While the lease is held, every `connection()` to the file from this process joins the
     open instance for about 1 ms. The lease lets go after `idle` seconds without use. After
-    `hold` seconds held it lets go even while in use and pauses every use for `rest`
-    seconds, so that others (a `duckdb` shell, `ingest query`, another run) get the file.
+    `hold` seconds held it lets go even while in use: no use starts until those under way
+    have ended (the last one's close frees the file) and `rest` seconds have passed after
+    that, so that others (a `duckdb` shell, `ingest query`, another run) get the file.
 
     Taking the file is one try: when another process holds it, the use goes on without
     the lease, and its own `connection()` waits with its own patience.
@@ -282,14 +283,17 @@ class Lease:
         self._taken = 0.0  # when the file was taken
         self._used = 0.0  # when the last use ended
         self._rest_until = 0.0
+        # Let go after the hold, with uses still under way: the rest starts once they end,
+        # when the file is free, and until then no use starts.
+        self._closing = False
         self._watch: threading.Thread | None = None
 
     @contextmanager
     def use(self) -> Iterator[None]:
         """Hold the file (if another process does not) for one use of it."""
         with self._state:
-            while (wait := self._rest_until - time.monotonic()) > 0:
-                self._state.wait(wait)
+            while self._closing or (wait := self._rest_until - time.monotonic()) > 0:
+                self._state.wait(None if self._closing else wait)
             if self._conn is None:
                 self._take()
             self._users += 1
@@ -299,6 +303,9 @@ class Lease:
             with self._state:
                 self._users -= 1
                 self._used = time.monotonic()
+                if self._closing and self._users == 0:  # the last use's close freed the file
+                    self._closing = False
+                    self._rest_until = self._used + self.rest
                 self._state.notify_all()
 
     def release(self) -> None:
@@ -335,9 +342,14 @@ class Lease:
             while self._conn is not None:
                 now = time.monotonic()
                 if now - self._taken >= self.hold:
-                    # Uses under way keep their own connections; the file is free once they end.
+                    # Uses under way keep their own connections; the file is free once they
+                    # end, and the rest counts from then (a batch landing for 0.6 s used to
+                    # eat the whole 0.5 s rest, and readers waited 18 s in a first run).
                     self._let_go()
-                    self._rest_until = time.monotonic() + self.rest  # after the checkpoint
+                    if self._users:
+                        self._closing = True
+                    else:
+                        self._rest_until = time.monotonic() + self.rest  # after the checkpoint
                     break
                 if self._users == 0 and now - self._used >= self.idle:
                     self._let_go()

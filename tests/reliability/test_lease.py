@@ -8,11 +8,16 @@ back-to-back landing.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ROOT
 from processes import holding, knocker
 from support import warehouse_rows
 
@@ -138,3 +143,56 @@ def test_the_default_cap_grows_with_the_keys_the_warehouse_holds(
     with connection(path) as conn:
         grown = _memory_limit(conn)
     assert grown == _as_duckdb_says(f"{(128 * 2**20 + 100_000 * 300) // 2**20}MiB")
+
+
+# Opens the warehouse as `ingest query` and `open_read_only` do (polling every 0.05–0.25 s,
+# not every 10 ms as a knocker does) and says how long it took.
+READER = """
+import json, sys, time
+from warehouse.read import open_read_only
+print("ready", flush=True)
+sys.stdin.readline()
+started = time.monotonic()
+open_read_only(sys.argv[1], wait=float(sys.argv[2])).close()
+print(json.dumps({"waited": time.monotonic() - started}))
+"""
+
+
+def test_a_reader_gets_in_between_long_overlapping_uses(tmp_path: Path) -> None:
+    # A first run: one batch lands while the next one's lookup already runs, each for a
+    # while, so some use is always under way. The rest after the hold must still leave
+    # the file free for a reader polling at the product's own pace.
+    warehouse = made(tmp_path)
+    lease = Lease(warehouse, idle=30, hold=0.5, rest=0.5)
+    stop = threading.Event()
+
+    def user(offset: float) -> None:
+        time.sleep(offset)
+        while not stop.is_set():
+            with lease.use(), connection(warehouse) as conn:
+                conn.execute("INSERT INTO notes VALUES (1)")
+                time.sleep(1.0)  # a batch's statements and commit, longer than the rest
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), "8"],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    threads = [threading.Thread(target=user, args=(d,)) for d in (0.0, 0.5)]
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "ready"
+        for thread in threads:
+            thread.start()
+        time.sleep(0.2)
+        out, err = reader.communicate("go\n", timeout=30)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(10)
+        lease.release()
+        if reader.poll() is None:
+            reader.kill()  # by its PID: the process this test started
+            reader.wait()
+    assert reader.returncode == 0, err  # not WarehouseLocked after 8 s
+    # The hold (0.5 s), the uses under way (1 s each), then the rest: well inside 8 s.
+    assert json.loads(out)["waited"] < 4, out
