@@ -11,9 +11,12 @@ import re
 
 from lxml import etree
 
-# The page links of an article split over pages: `1 2 3 下一页 尾页`, `第2页 共3页`.
+# The page links of an article split over pages: `1 2 3 下一页 尾页`, `第2页 共3页`. Atomic
+# pieces, repeated possessively: a line that fails near its end (`»»…» 返回首页`) must fail
+# at once, not try every way of cutting its marks and digits into pieces (minutes at 30).
 PAGER = re.compile(
-    r"(?:\s*(?:首页|上一页|下一页|尾页|末页|\d{1,3}|第\s*\d{1,3}\s*页|共\s*\d{1,3}\s*页|[<>«»|]+))+\s*"
+    r"(?>\s*(?>首页|上一页|下一页|尾页|末页|\d{1,3}(?!\d)|第\s*\d{1,3}\s*页|共\s*\d{1,3}\s*页"
+    r"|[<>«»|]++))++\s*"
 )
 PAGER_MAX = 120  # characters; a pager's row is short
 _TURNS = frozenset({"上一页", "下一页"})

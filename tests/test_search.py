@@ -215,7 +215,7 @@ def test_landing_signs_and_indexes_what_the_workers_left_unsigned(tmp_path: Path
     observed = []
     for name, text in [
         ("a.txt", "秋粮收购进度过半\n各地粮食部门积极组织收购。"),
-        ("b.txt", "市场运行平稳有序。"),
+        ("b.txt", "市场运行平稳有序"),
     ]:
         (tmp_path / name).write_text(text, encoding="utf-8")
         payload = load_file(file_locator("docs", tmp_path, tmp_path / name), 10**6)

@@ -187,7 +187,11 @@ CAPTION = re.compile(
 )
 _CAPTION_OPENINGS = ("▲", "△", "▼", "↑", "↓", "图", "（", "(", "上图", "下图", "左图", "右图")
 CAPTION_MAX = 150  # characters; a longer paragraph is the article's, whatever it opens with
-_SENTENCE_CLOSE = "。！？!?…”’」』"  # what a closing credit or end mark follows
+# A line that ends as a sentence does (closing quotes and brackets aside).
+SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
+CLOSERS = "”’」』）)"
+# What a closing credit or end mark follows: a sentence's end, or the quote closing it.
+_SENTENCE_CLOSE = "".join(SENTENCE_ENDS) + CLOSERS.rstrip("）)")
 # A credit in brackets closing a paragraph's last sentence: `…第一位。（编辑：赵敏）`,
 # `…致富。（记者 李晓 通讯员 王刚）`, and CNA's `…处理。（编辑：陈俊华）1121012`, whose serial
 # number (the ROC year and the date) goes with it.
@@ -196,6 +200,7 @@ TRAILING_CREDIT = re.compile(
 )
 # An article's end mark closing its last sentence: `（完）`, `（全文完）`, `(END)`.
 END_MARK = re.compile(r"[（(](?:(?:全文)?[完终]|END)[）)]$")
+END_MARK_MAX = 5  # characters of an end mark alone on its line: `完`, `（完）`, `-END-`
 BREADCRUMB = re.compile(r"»|›|>[^>]*>|→[^→]*→")  # two separators: `首页 > 新闻 > 正文`
 # A toolbar: nothing but bracketed buttons, `【字号 大 中 小】【我要打印】【关闭】`, `[ 打印 ] [ 关闭 ]`.
 TOOLBAR = re.compile(r"(?:[\s|｜]*[【\[][^【】\[\]]+[】\]])+[\s|｜]*")
@@ -208,13 +213,10 @@ TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|——|-|–|—)\s*")
 NOT_LETTER = re.compile(r"[\W_]")
 NAVIGATION = re.compile(r"首页|[>»›]")  # never in a headline
 SENTENCE = re.compile(r"[，。！？；、,!?;]")
-# A line that ends as a sentence does (closing quotes and brackets aside).
-SENTENCE_ENDS = ("。", "！", "？", "!", "?", "…")
 # A line that ends a clause of a longer sentence: an enumeration's item.
 CLAUSE_ENDS = ("；", ";", "，")
 # What a credit never holds and speech does: an interview's `记者：…？` is a question.
 SPEECH = re.compile(r"[！？!?]")
-CLOSERS = "”’」』）)"
 HAN = re.compile(r"[\u3400-\u9fff]")
 # An official document's number, above or below its headline: `豫政〔2022〕12号`,
 # `国发[2023]5号`, `国家税务总局公告2022年第5号`, `河南省人民政府令第205号`.
@@ -890,7 +892,11 @@ def _tail(
             roles[i], closing = Role.CREDIT, i
         elif _court_signature(lines, i):
             continue  # `审判长 陈静`, `二〇二三年九月二十八日`: the judgment's own
-        elif not (footer or related or comments) and _date_only(text):
+        elif (
+            not (footer or related or comments)
+            and _date_only(text)
+            and _under_body(lines, roles, last, i)
+        ):
             roles[i] = Role.CLOSING_DATE
         elif (
             text == headline
@@ -912,6 +918,26 @@ def _tail(
         for i in range(closing + 1, len(lines)):
             if roles[i] is Role.BODY and not lines[i].prose:
                 roles[i] = Role.CHROME  # after the closing credits comes the page footer
+
+
+def _under_body(lines: list[Line], roles: list[Role], last: int, i: int) -> bool:
+    """Whether line i stands right under the article: only credits, source lines, end marks
+    (`完`) or another lone date (which then closes nothing) between them.
+
+    A date under a related story's headline (`我市小麦收购进度过半` / `2023-09-30`) is that
+    story's: no date of the article's, and the field stays null.
+    """
+    between = range(last + 1, i)
+    if any(roles[k] is Role.CLOSING_DATE for k in between):
+        for k in between:  # two dates under the article: a list's, neither closes it
+            if roles[k] is Role.CLOSING_DATE:
+                roles[k] = Role.CHROME
+        return False
+    return all(
+        roles[k] in (Role.CREDIT, Role.META)
+        or (roles[k] is Role.CHROME and len(lines[k].text) <= END_MARK_MAX)
+        for k in between
+    )
 
 
 def _court_signature(lines: list[Line], i: int) -> bool:
@@ -1027,8 +1053,8 @@ def _all_names(match: re.Match[str]) -> bool:
 def _closing_bracket(text: str) -> tuple[str, str | None] | None:
     """A paragraph without the credit in brackets closing it (`TRAILING_CREDIT`), and the credit.
 
-    The credit is labelled (`（责任编辑：赵敏）`), a reporter's (`（记者 王瑞）`) or writers'
-    names alone after the last sentence (`……胜利。（翟道武）`).
+    The credit is labelled (`（责任编辑：赵敏）`) or a reporter's (`（记者 王瑞）`); names alone
+    are the last paragraph's only (`_closing_names`).
 
     A writer's or editor's credit is returned to be taken off; a source (`（来源：新华社）`)
     only stands apart while the line is weighed (the credit is None), and a picture's
@@ -1054,18 +1080,28 @@ def _closing_bracket(text: str) -> tuple[str, str | None] | None:
     if items:
         ok = all(i.label in (Label.AUTHOR, Label.EDITOR) for i in items)
     else:
-        names = BRACKETED_NAMES.fullmatch(credit)  # `……胜利。（翟道武）`
-        ok = bool(
-            REPORTER.fullmatch(credit) or spaced_credits(inner) or (names and _all_names(names))
-        )
+        ok = REPORTER.fullmatch(credit) is not None or bool(spaced_credits(inner))
     return (head, credit) if ok else None
+
+
+def _closing_names(text: str) -> tuple[str, str] | None:
+    """The article's last paragraph without the writers' names in brackets closing it.
+
+    `……胜利。（翟道武）`: only the last paragraph's, as a byline; inside the article a name in
+    brackets after a sentence is a quotation's source (`……思故乡。（李白）`) and stays.
+    """
+    match = TRAILING_CREDIT.search(text) if text.endswith(("）", ")")) else None
+    names = BRACKETED_NAMES.fullmatch(match["credit"]) if match and match.start() else None
+    if names is None or not _all_names(names):
+        return None
+    return text[: match.start()].rstrip(), match["credit"]
 
 
 ARTICLE_MIN = 20  # characters; as extraction's `min_chars`, here once the chrome is gone
 
 
 def no_article(text: str) -> bool:
-    """Whether what the chrome left is no article: short, and not one sentence mark in it.
+    """Whether what the chrome left is no article: a few short lines, no sentence mark in them.
 
     A page whose body a script fills in (`var content = "…"`) has none in its markup, and
     trafilatura returns the navigation and footer instead; with those removed, what is left
@@ -1073,7 +1109,8 @@ def no_article(text: str) -> bool:
     short article still has its sentence (`今天停水。`).
     """
     letters = "".join(text.split())
-    return len(letters) < ARTICLE_MIN and SENTENCE.search(letters) is None
+    several = "\n" in text.strip()  # a one-line flash (`美联储宣布加息25个基点`) is an article
+    return several and len(letters) < ARTICLE_MIN and SENTENCE.search(letters) is None
 
 
 def drop_boilerplate(draft: Draft) -> None:
@@ -1102,6 +1139,9 @@ def drop_boilerplate(draft: Draft) -> None:
             body.append(p)
         else:
             draft.aside.append((r, p))
+    if body and (named := _closing_names(body[-1])):
+        body[-1] = named[0]
+        draft.aside.append((Role.CREDIT, named[1]))
     draft.text = "\n".join(body)
     draft.flag("boilerplate_lines", sum(role is not Role.TITLE for role, _ in draft.aside))
     draft.flag("paged", _pages(draft, paragraphs, roles))

@@ -73,7 +73,7 @@ def test_a_judgments_bench_and_date_stay_in_the_judgment() -> None:
         "法 官 助 理　　孙晓雨",
         "书　记　员　　周　婷",
     ]
-    head = ["张某某劳动争议二审民事判决书", "发布日期：2023-10-12", "民 事 判 决 书"]
+    head = ["张某某劳动争议二审民事判决书", "来源：某某市中级人民法院", "民 事 判 决 书"]
     got = normalised("\n".join([*head, P1, P2, "本判决为终审判决。", *bench]))
     assert got.text.split("\n") == [
         "民事判决书",
@@ -87,7 +87,19 @@ def test_a_judgments_bench_and_date_stay_in_the_judgment() -> None:
         "书记员 周婷",
     ]
     assert got.editors == () and got.authors == ()
-    assert got.published == "2023-10-12"  # the day judged, in the text, is not read
+    assert got.published is None  # the day judged, among the bench, is not the day published
+
+
+def test_dates_under_a_related_storys_headline_date_nothing() -> None:
+    related = ["我市小麦收购进度过半", "2023-09-30", "夏粮丰收农民笑开颜", "2023-08-15"]
+    got = normalised("\n".join(["全市秋粮收购工作全面展开", P1, P2, *related]))
+    assert got.published is None
+    assert (
+        normalised(
+            "\n".join(["全市秋粮收购工作全面展开", P1, P2, "2023-09-30", "2023-08-15"])
+        ).published
+        is None
+    )
 
 
 def test_a_speaker_under_a_reports_headline_is_its_author_not_its_title() -> None:

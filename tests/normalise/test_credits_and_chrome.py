@@ -54,11 +54,11 @@ def test_an_end_mark_closing_the_article_leaves_the_text_as_on_its_own_line() ->
         assert got.text == alone.text and got.authors == ()
 
 
-def test_a_bracketed_name_closing_any_paragraph_is_a_credit() -> None:
-    # A round-up of short items, each closed by its writer's name.
-    got = article(TITLE, SOURCE, f"{P1}（李晓）", f"{P2}（王刚）", P3)
-    assert got.text.split("\n") == [P1, P2, P3]
-    assert got.authors == ("李晓", "王刚")
+def test_a_name_in_brackets_inside_the_article_is_a_quotations_source_and_stays() -> None:
+    quote = "他引用古诗说：“举头望明月，低头思故乡。”（李白）"
+    got = article(TITLE, SOURCE, P1, quote, f"{P3}（王刚）")
+    assert got.text.split("\n") == [P1, quote, P3]
+    assert got.authors == ("王刚",)  # the last paragraph's: the article's byline
 
 
 def test_a_bracketed_reporter_credit_on_its_own_line_names_the_authors() -> None:

@@ -162,7 +162,7 @@ document.getElementById("content").innerHTML = content;
     assert (rejected.value.stage, rejected.value.reason) == ("normalise", "empty_text")
 
 
-def test_a_short_text_with_its_sentence_is_kept_and_one_without_is_rejected() -> None:
+def test_a_short_text_or_flash_is_kept_and_a_few_column_names_are_rejected() -> None:
     def text_article(text: str) -> Article:
         return page_article(
             text.encode(),
@@ -174,5 +174,6 @@ def test_a_short_text_with_its_sentence_is_kept_and_one_without_is_rejected() ->
         )
 
     assert text_article("今天全市停水，请居民提前储水。\n").text == "今天全市停水，请居民提前储水。"
+    assert text_article("美联储宣布加息25个基点\n").text == "美联储宣布加息25个基点"  # a flash
     with pytest.raises(Rejected):
         text_article("环境新闻\n通知公告\n")
