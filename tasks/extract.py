@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tasks.info import info_lines
-from tasks.jsonld import declared_in_json_ld, with_json_ld_paragraphs
+from tasks.jsonld import declared_in_json_ld, json_ld_items, with_json_ld_paragraphs
 from tasks.lists import prepare_lists
 from tasks.pager import pages_in_tree
 from tasks.records import Extracted, Rejected
@@ -84,8 +84,8 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
     try:
         tree = load_html(html)
         declared = declared_metadata(tree) if tree is not None else {}
-        if tree is not None:  # <meta> tags first, then what JSON-LD declares besides
-            declared = declared_in_json_ld(html, tree) | declared
+        json_ld = json_ld_items(html, tree) if tree is not None else []
+        declared = declared_in_json_ld(json_ld) | declared  # <meta> tags first, then JSON-LD
         escaped = _escape_ampersands(tree) if tree is not None else []
         # After the escaping: rendered rows copy the cells' text, escaped already.
         disclosure, swaps = prepare_tables(tree) if tree is not None else (None, [])
@@ -108,8 +108,7 @@ def extract_html(html: str, url: str | None, options: ExtractOptions) -> Extract
     # The first paragraph keeps an ideographic indent: it tells a wrapped paragraph's lines
     # apart from the next paragraph's (tasks.normalise.whitespace).
     text = (doc.text or "").rstrip().lstrip(" \t\r\n")
-    if tree is not None:
-        text = with_json_ld_paragraphs(html, tree, text)
+    text = with_json_ld_paragraphs(json_ld, text)
     if len(text.strip()) < options.min_chars:
         raise Rejected(
             "extract",

@@ -13,10 +13,10 @@ import re
 
 from lxml import etree
 
-from tasks.normalise.labels import Label, find_date, labelled
+from tasks.normalise.labels import DATELINE_MAX, Label, find_date, labelled
 
 INFO_MAX = 200  # characters; an info line is short, a paragraph quoting a source is not
-DATELINE_MAX = 40  # characters; an unlabelled date line gives a date, a time and a source
+HEADLINE_MIN = 6  # characters of an `<h1>` the `<title>` opens with, to be its headline
 # Elements after the article looked at for its credits: a footer's are further down.
 CLOSING_WINDOW = 40
 # Characters opening an element's own text that tell it is the article's: a paragraph's,
@@ -45,23 +45,23 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
         return ()
     # Where trafilatura kept the headline, the article proper starts under it: an info
     # line between them is still above the article.
-    h1 = tree.find(".//h1")
-    headed = h1 is not None and len(lines) > 1
-    if headed and "".join(lines[0].split()) == "".join(h1.text_content().split()):
+    headline = _headline(tree, lines[0])
+    if headline is not None and len(lines) > 1 and "".join(lines[0].split()) == _flat(headline):
         lines = lines[1:]
     opening = "".join(lines[0].split())[:12]
     kept = "".join(text.split())  # str.split: far faster than a regex over the text
     taken: set[object] = set()
     found: list[str] = []
     elements = (e for e in tree.iter(etree.Element) if e.tag not in _NOT_TEXT)  # no comments
-    headline = False  # an `<h1>` passed: a dateline under it is the article's, not a clock's
+    under_headline = False  # a dateline under the headline is the article's, not a clock's
     for element in elements:  # above the article
         own = element.text or ""
         if opening and opening[:4] in own and opening in "".join(own.split()):
             break  # the article starts here (its first characters first: most texts lack them)
-        if line := _info_line(element, kept, opening, taken, _INFO_LABELS, dateline=headline):
+        line = _info_line(element, kept, opening, taken, _INFO_LABELS, dateline=under_headline)
+        if line:
             found.append(line)
-        headline = headline or element.tag == "h1"
+        under_headline = under_headline or element is headline
     under: list[object] = []  # the elements since the last that holds the article's text
     for element in elements:
         own = (element.text or "").strip()[:_KEPT_MIN]
@@ -79,13 +79,30 @@ def info_lines(tree, text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _flat(element) -> str:
+    return "".join(element.text_content().split())
+
+
+def _headline(tree, first_line: str):
+    """The page's `<h1>` that is the article's headline, not a site's logo: the one the
+    text opens with, or the one the `<title>` opens with."""
+    title = "".join((tree.findtext(".//title") or "").split())
+    first = "".join(first_line.split())
+    for h1 in tree.iter("h1"):
+        text = _flat(h1)
+        if text and (text == first or (len(text) >= HEADLINE_MIN and title.startswith(text))):
+            return h1
+    return None
+
+
 def _info_line(
     element, kept: str, opening: str, taken: set, labels: frozenset, dateline: bool = False
 ) -> str | None:
     """The text of the box around `element`, if it is an info line holding one of `labels`.
 
     With `dateline`, a short box giving a date with its time and no label is one too
-    (`2023年10月20日 09:15 财联社`): under the headline, where a page's clock is not.
+    (`2023年10月20日 09:15 财联社`): under the headline, where a page's clock is not (nor
+    under a site's logo in an `<h1>`).
     """
     own = element.text or ""
     # A label is written with its colon or slash: only such text is worth a box. Most

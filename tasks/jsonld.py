@@ -20,45 +20,10 @@ import json
 _BODY_KEYS = ("articleBody", "reviewBody")  # what trafilatura's JSON fallback reads
 
 
-def with_json_ld_paragraphs(page: str, tree, text: str) -> str:
-    """`text`, or the JSON-LD body it is, paragraph for paragraph, if it is one."""
-    if "articleBody" not in page and "reviewBody" not in page:
-        return text  # most pages: a substring test, no tree walk
-    flat = " ".join(text.split())
-    for body in _bodies(tree):
-        lines = [" ".join(line.split()) for line in html.unescape(body).splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > 1 and " ".join(lines) == flat:
-            return "\n".join(lines)
-    return text
-
-
-def declared_in_json_ld(page: str, tree) -> dict[str, str]:
-    """The article's fields as its JSON-LD declares them (the names `declared_metadata` uses)."""
+def json_ld_items(page: str, tree) -> list[dict]:
+    """Every object of the page's JSON-LD blocks, nested `@graph` items included (parsed once)."""
     if "ld+json" not in page:
-        return {}
-    for item in _items(tree):
-        if "Article" not in str(item.get("@type", "")) and "articleBody" not in item:
-            continue  # a WebSite's or an Organization's block names no article
-        fields = {
-            "headline": _text(item.get("headline")),
-            "published": _text(item.get("datePublished")),
-            "author": "、".join(_names(item.get("author"))),
-            "publisher": next(iter(_names(item.get("publisher"))), ""),
-        }
-        return {field: value for field, value in fields.items() if value}
-    return {}
-
-
-def _bodies(tree) -> list[str]:
-    """The body texts of the page's JSON-LD blocks, nested `@graph` items included."""
-    return [
-        item[key] for item in _items(tree) for key in _BODY_KEYS if isinstance(item.get(key), str)
-    ]
-
-
-def _items(tree) -> list[dict]:
-    """Every object of the page's JSON-LD blocks, nested `@graph` items included."""
+        return []  # most pages: a substring test, no tree walk
     found: list[dict] = []
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         try:
@@ -67,6 +32,35 @@ def _items(tree) -> list[dict]:
         except ValueError:
             continue
     return found
+
+
+def with_json_ld_paragraphs(items: list[dict], text: str) -> str:
+    """`text`, or the JSON-LD body it is, paragraph for paragraph, if it is one."""
+    bodies = [item[key] for item in items for key in _BODY_KEYS if isinstance(item.get(key), str)]
+    if not bodies:
+        return text
+    flat = " ".join(text.split())
+    for body in bodies:
+        lines = [" ".join(line.split()) for line in html.unescape(body).splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > 1 and " ".join(lines) == flat:
+            return "\n".join(lines)
+    return text
+
+
+def declared_in_json_ld(items: list[dict]) -> dict[str, str]:
+    """The article's fields as its JSON-LD declares them (the names `declared_metadata` uses)."""
+    for item in items:
+        if "Article" not in str(item.get("@type", "")) and "articleBody" not in item:
+            continue  # a WebSite's or an Organization's block names no article
+        fields = {
+            "headline": _text(item.get("headline")),
+            "published": _text(item.get("datePublished")),
+            "author": "、".join(_names(item.get("author"), people=True)),
+            "publisher": next(iter(_names(item.get("publisher"))), ""),
+        }
+        return {field: value for field, value in fields.items() if value}
+    return {}
 
 
 def _walk(node: object, found: list[dict]) -> None:
@@ -80,8 +74,17 @@ def _text(value: object) -> str:
     return " ".join(html.unescape(value).split()) if isinstance(value, str) else ""
 
 
-def _names(value: object) -> list[str]:
-    """Names from a schema.org Person or Organization, a list of them, or a bare string."""
+def _names(value: object, people: bool = False) -> list[str]:
+    """Names from a schema.org Person or Organization, a list of them, or a bare string.
+
+    `people`: an author's; an Organization named as author (`新华网`) is no writer.
+    """
     items = value if isinstance(value, list) else [value]
-    names = [_text(item.get("name") if isinstance(item, dict) else item) for item in items]
+    names = []
+    for item in items:
+        if isinstance(item, dict):
+            if people and "Organization" in str(item.get("@type", "")):
+                continue
+            item = item.get("name")
+        names.append(_text(item))
     return [name for name in names if name]

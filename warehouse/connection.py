@@ -264,7 +264,8 @@ class Lease:
     that, so that others (a `duckdb` shell, `ingest query`, another run) get the file.
 
     Taking the file is one try: when another process holds it, the use goes on without
-    the lease, and its own `connection()` waits with its own patience.
+    the lease, and its own `connection()` waits with its own patience. Uses must not nest
+    in one thread: an inner use could wait for the outer one to end.
     """
 
     IDLE = 0.25
@@ -292,9 +293,15 @@ class Lease:
     def use(self) -> Iterator[None]:
         """Hold the file (if another process does not) for one use of it."""
         with self._state:
-            while self._closing or (wait := self._rest_until - time.monotonic()) > 0:
-                self._state.wait(None if self._closing else wait)
-            if self._conn is None:
+            # Waiting for the uses under way is capped at one hold: past it this use goes on
+            # (a lookup must not wait out a landing that waits for another process) without
+            # taking the file, so the rest still follows the uses under way.
+            give_up = time.monotonic() + self.hold
+            while (self._closing and time.monotonic() < give_up) or (
+                not self._closing and (wait := self._rest_until - time.monotonic()) > 0
+            ):
+                self._state.wait(give_up - time.monotonic() if self._closing else wait)
+            if self._conn is None and not self._closing:
                 self._take()
             self._users += 1
         try:

@@ -26,6 +26,7 @@ from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
     COURT_SIGNATORY,
+    DATELINE_MAX,
     DISCLOSURE_LABELS,
     DISCLOSURE_LINE,
     DISCLOSURE_MIN,
@@ -251,7 +252,6 @@ SALUTATION = re.compile(
     r"^(?:(?:各|全体|尊敬的|亲爱的)[^。！？!?]{1,40}|[^。！？!?]{0,6}(?:同志|朋友)们)[：:]$"
 )
 SENTENCE_MIN = 10  # characters; a shorter line ending in `。` is no sentence to go by
-DATELINE_MAX = 40  # characters; a line this short stating a date and time is a date line
 SHORT = 15  # at the edges of an article, a line this short without punctuation is chrome
 # What every date holds (`DATE`'s digits, `CN_DATE`'s 年): a line without either is none.
 MAY_BE_DATE = re.compile(r"[\d年]")

@@ -437,6 +437,9 @@ def _year_month_day(match: re.Match[str]) -> tuple[int, int, int]:
     return year, _number(match["m"]), _number(match["d"])
 
 
+DATELINE_MAX = 40  # characters; a line this short stating a date and time is a date line
+
+
 def date_only(line: str) -> str | None:
     """The date when a line holds nothing but a date (and time), else None."""
     found = find_date(line)

@@ -177,3 +177,11 @@ def test_a_short_text_or_flash_is_kept_and_a_few_column_names_are_rejected() -> 
     assert text_article("美联储宣布加息25个基点\n").text == "美联储宣布加息25个基点"  # a flash
     with pytest.raises(Rejected):
         text_article("环境新闻\n通知公告\n")
+
+
+def test_an_organisation_json_ld_names_as_author_is_no_writer() -> None:
+    organisation = JSON_LD_NEWS.replace(
+        '[{"@type":"Person","name":"王亚赛"},{"@type":"Person","name":"李晓"}]',
+        '{"@type":"Organization","name":"新华网"}',
+    )
+    assert article(news_page(organisation)).authors == ()

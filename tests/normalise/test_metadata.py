@@ -657,6 +657,16 @@ def test_an_unlabelled_date_line_under_the_headline_that_extraction_drops_is_rea
     assert html_article(page).published == "2023-10-12T17:45"
     clock = credits_page("").replace("<h1>", '<div class="clock">2023-10-20 08:00</div><h1>')
     assert html_article(clock).published != "2023-10-20T08:00"  # a page's clock, not a date line
+    # A site's logo in an `<h1>` over the clock is no headline either.
+    logo = (
+        credits_page("")
+        .replace(
+            "<h1>",
+            '<h1 class="logo"><a href="/">新华网</a></h1><div class="clock">2023-10-20 08:00</div><h2>',
+        )
+        .replace(f"{TITLE}</h1>", f"{TITLE}</h2>")
+    )
+    assert html_article(logo).published != "2023-10-20T08:00"
 
 
 def test_a_sources_name_alone_under_the_date_line_is_the_publisher() -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from conftest import ROOT
 
 from tasks.extract import ExtractOptions
 from tasks.normalise import normalise
@@ -61,3 +65,14 @@ def test_a_merged_article_holding_every_page_is_not_flagged() -> None:
 )
 def test_a_pagers_text_counts_its_pages(pager: str, pages: int) -> None:
     assert pages_stated(pager) == pages
+
+
+def test_a_line_of_marks_that_is_no_pager_is_refused_at_once() -> None:
+    # Marks and digits a pattern could cut into pieces every which way: refused in linear
+    # time. A backtracking pattern took 6.8 s at 26 marks and doubled with each more, so
+    # the check runs in a process of its own with a deadline instead of a timer in the test.
+    probe = "from tasks.pager import is_pager; print(is_pager('»' * 60 + '返回首页'))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=20
+    )
+    assert done.stdout.strip() == "False", done.stderr
