@@ -25,6 +25,7 @@ from enum import StrEnum
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
+    COURT_ROLES,
     COURT_SIGNATORY,
     DATELINE_MAX,
     DISCLOSURE_LABELS,
@@ -256,7 +257,7 @@ SHORT = 15  # at the edges of an article, a line this short without punctuation 
 # What every date holds (`DATE`'s digits, `CN_DATE`'s 年): a line without either is none.
 MAY_BE_DATE = re.compile(r"[\d年]")
 # The characters COURT_SIGNATORY's words open with.
-_SIGNATORY_OPENINGS = frozenset("审代人陪法书速执")
+_SIGNATORY_OPENINGS = frozenset(role[0] for role in COURT_ROLES)
 # Labels that date anything, an event as well as the page: `时间：`, `日期：` (and 時間).
 BARE_DATE_LABELS = frozenset({"时间", "時間", "日期"})
 

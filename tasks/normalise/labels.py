@@ -519,7 +519,6 @@ SPEAKER = re.compile(
 # A court judgment's closing block (署名), under its last paragraph: the bench and its clerks
 # by name (`审判长 陈静`, `人民陪审员 李四`, `书记员 周婷`), around the judgment's date. They sign
 # the document: part of it, not its editors.
-COURT_SIGNATORY = re.compile(
-    r"^(?:审判长|代理审判员|审判员|人民陪审员|陪审员|法官助理|代理书记员|书记员|速录员|执行员)"
-    rf"\s*{_NAME}$"
-)
+COURT_ROLES = ("审判长", "代理审判员", "审判员", "人民陪审员", "陪审员", "法官助理", "代理书记员",
+               "书记员", "速录员", "执行员")  # fmt: skip
+COURT_SIGNATORY = re.compile(rf"^(?:{'|'.join(COURT_ROLES)})\s*{_NAME}$")

@@ -220,7 +220,11 @@ def repair_line(line: str) -> tuple[str, int, int]:
             repaired += 1
             pos = repair.start + len(repair.text)
             continue
-        if last > first and _implausible(line[first : last + 1]) and not _names(line, first, last):
+        if (
+            last > first
+            and _implausible(line[first : last + 1])
+            and not _in_names(line, first, last)
+        ):
             suspected += 1
             pos = last + 1
         elif len(runs) == 1 and runs[0][2]:
@@ -282,7 +286,7 @@ def _clusters(line: str) -> tuple[tuple[int, int], ...]:
     return tuple(clusters)
 
 
-def _names(line: str, first: int, last: int) -> bool:
+def _in_names(line: str, first: int, last: int) -> bool:
     """Whether every unusual character from `first` to `last` stands where a name's would.
 
     Rare characters gather in names (`立委傅崐萁、游錫堃`): each is a given name's, one or
