@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -226,6 +227,30 @@ def test_query_json_and_csv_keep_every_value_of_repeated_column_names(tmp_path: 
         "query", "select 1 as a, 2 as b", "--format", "json", "--warehouse", str(warehouse)
     )
     assert plain.stderr == "" and json.loads(plain.stdout) == [{"a": 1, "b": 2}]
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`ingest query … | head -2`: no traceback, and the exit code a shell gives SIGPIPE."""
+    warehouse = tmp_path / "w.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    big = "select range as n, 'x' as text from range(100000)"
+    for args in (
+        ("query", big, "--format", "json"),
+        ("query", big, "--format", "csv"),
+        ("query", "select 1", "--format", "csv"),  # small enough to wait in the buffer
+        ("query", "select 1"),
+    ):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before the first line
+        with subprocess.Popen(
+            [str(Path(sys.executable).parent / "ingest"), *args, "--warehouse", str(warehouse)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
+            os.close(write)
+            _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 141 and stderr == "", (args, proc.returncode, stderr)
 
 
 def test_query_is_read_only(landed: Path) -> None:

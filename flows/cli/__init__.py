@@ -10,6 +10,7 @@ is imported to build the parser, so what only one handler needs and is slow to i
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,6 +31,9 @@ from flows.cli.common import CliError, err_console
 
 COMMANDS = (run, reprocess, extract, history, query, status, check, search, dupes, export, serve)
 
+# What a shell reports for a command killed by SIGPIPE (128 + 13), as `cat big | head` does.
+BROKEN_PIPE_EXIT = 141
+
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
@@ -47,7 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `ingest` script."""
     args = parser().parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head`): what it wanted was printed, so end quietly. Stdout
+        # points at devnull so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
     except CliError as exc:
         err_console().print(f"[bold red]error:[/] {exc}", highlight=False)
         return exc.exit_code

@@ -34,14 +34,23 @@ def _width(stream: object) -> int | None:
     return int(os.environ.get("COLUMNS") or PIPE_WIDTH)
 
 
+class _Console(Console):
+    """A rich console that leaves a closed pipe to `ingest`'s entry point."""
+
+    def on_broken_pipe(self) -> None:
+        """Stop printing and raise, for `main` to end quietly as on any closed pipe (rich exits 1)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console() -> Console:
     """Console for results (stdout)."""
-    return Console(highlight=False, soft_wrap=False, width=_width(sys.stdout))
+    return _Console(highlight=False, soft_wrap=False, width=_width(sys.stdout))
 
 
 def err_console() -> Console:
     """Console for errors and progress (stderr)."""
-    return Console(stderr=True, highlight=False, width=_width(sys.stderr))
+    return _Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 
 def at_least_one(text: str) -> int:
