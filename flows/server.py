@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 START_HINT = (
-    "Start one with `prefect server start` and `export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+    "Start one with `uv run prefect server start` and "
+    "`export PREFECT_API_URL=http://127.0.0.1:4200/api`"
 )
 
 
@@ -39,7 +40,7 @@ def require_server(what: str) -> str:
     if problem is not None:
         raise ServerUnavailable(
             f"cannot reach the Prefect server at {url} ({_reason(problem)}). "
-            f"Start it with `prefect server start`, or point PREFECT_API_URL at a running server."
+            f"Start it with `uv run prefect server start`, or point PREFECT_API_URL at a running server."
         )
     return url
 

@@ -147,7 +147,7 @@ def find_deployment(client: SyncPrefectClient, name: str) -> DeploymentResponse:
     listed = f"Deployments there: {', '.join(known)}." if known else "It has no deployments."
     raise TriggerError(
         f"no deployment '{name}' on the Prefect server. {listed} "
-        "Create them with `prefect deploy --all`, or serve them with `ingest serve`."
+        "Create them with `uv run prefect deploy --all`, or serve them with `ingest serve`."
     )
 
 
@@ -204,7 +204,7 @@ def _last_logs(logs: _LogReader, poll: float) -> Iterator[LogLine]:
 def _unclaimed_hint(triggered: Triggered) -> str:
     if triggered.work_pool:
         return (
-            f"no worker has picked the run up yet: is `prefect worker start --pool "
+            f"no worker has picked the run up yet: is `uv run prefect worker start --pool "
             f"{triggered.work_pool}` running against this server?"
         )
     return "nothing has picked the run up yet: is `ingest serve` running against this server?"

@@ -134,6 +134,19 @@ def test_a_temporary_server_that_fails_says_why(
     assert server.pid is None
 
 
+def test_a_prefect_home_that_cannot_be_written_is_named_with_the_fix(samples_copy: Path) -> None:
+    (samples_copy / "file").write_text("not a directory")
+    home = samples_copy / "file" / "prefect"
+    result = run_cli(
+        "run", cwd=samples_copy, env={"PREFECT_API_URL": "", "PREFECT_HOME": str(home)}
+    )
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 1, message
+    assert f"could not write its database under PREFECT_HOME ({home})" in message, message
+    assert "point PREFECT_HOME at a writable directory" in message
+    assert "or start a server with `uv run prefect server start`" in message
+
+
 def test_the_command_line_loads_without_what_only_some_commands_need() -> None:
     """Building the parser imports every command module; slow imports belong in handlers."""
     probe = (

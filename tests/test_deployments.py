@@ -108,7 +108,8 @@ def test_without_a_server_the_cli_says_how_to_start_one(command: list[str], tmp_
     env = {"PREFECT_API_URL": "", "PREFECT_HOME": str(tmp_path / "prefect")}
     result = run_cli(*command, env=env)
     assert result.returncode == 2
-    assert "PREFECT_API_URL is not set" in result.stderr and "prefect server start" in result.stderr
+    message = " ".join(result.stderr.split())
+    assert "PREFECT_API_URL is not set" in message and "`uv run prefect server start`" in message
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2  # one sentence, wrapped at most once
 
@@ -119,7 +120,7 @@ def test_unreachable_server_is_one_sentence_with_the_fix(tmp_path: Path) -> None
     result = run_cli("run", "--deployment", "ingest/samples", env=env)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"cannot reach the Prefect server at {url}" in result.stderr
-    assert "prefect server start" in result.stderr
+    assert "`uv run prefect server start`" in " ".join(result.stderr.split())
 
 
 def test_in_process_options_are_refused_with_a_deployment() -> None:

@@ -91,5 +91,5 @@ def _refuse_worker_deployments(names: list[str]) -> None:
                 raise CliError(
                     f"{name} is already deployed to work pool '{existing.work_pool_name}' "
                     "(by `prefect deploy`); a worker runs it. Use the worker, or delete it with "
-                    f"`prefect deployment delete {name}` and serve it instead."
+                    f"`uv run prefect deployment delete {name}` and serve it instead."
                 )

@@ -97,12 +97,12 @@ class TemporaryServer:
                 self._launch()
                 continue
             if code is not None:
-                said = self._said()
+                said, fix = self._said(), self._fix()
                 self.stop()
                 raise ServerFailed(
                     f"Prefect's temporary server exited with code {code} before it answered{said}. "
-                    "Fix what it reported, or start a server with "
-                    "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api."
+                    f"{fix}, or start a server with `uv run prefect server start` and set "
+                    "PREFECT_API_URL=http://127.0.0.1:4200/api."
                 )
             try:
                 with opener.open(f"{self.api_url}/health", timeout=2) as response:
@@ -116,7 +116,7 @@ class TemporaryServer:
                 raise ServerFailed(
                     f"Prefect's temporary server did not answer within {self.timeout:g} s{said}. "
                     f"Set {STARTUP_TIMEOUT_ENV} higher (a busy machine starts it slowly), or start "
-                    "a server with `prefect server start` and set PREFECT_API_URL to it."
+                    "a server with `uv run prefect server start` and set PREFECT_API_URL to it."
                 )
             time.sleep(0.05)
 
@@ -144,6 +144,17 @@ class TemporaryServer:
         """What the server wrote (kept in a file: noise unless it fails to start)."""
         self._output.seek(0)
         return self._output.read().decode("utf-8", "replace").strip()
+
+    def _fix(self) -> str:
+        """What to do about a server that exited: named where its output says what went wrong."""
+        if "unable to open database file" in self._written():
+            # SQLite's words when the server cannot create or write its database file.
+            home = os.environ.get("PREFECT_HOME") or "~/.prefect"
+            return (
+                f"It could not write its database under PREFECT_HOME ({home}): point "
+                "PREFECT_HOME at a writable directory (`export PREFECT_HOME=$PWD/.prefect`)"
+            )
+        return "Fix what it reported"
 
     def _said(self, lines: int = 20) -> str:
         """The end of what the server wrote, to quote in an error."""
