@@ -6,9 +6,11 @@ import csv
 import io
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -78,6 +80,33 @@ def _processes_with_env(key: str, value: str) -> list[int]:
         except OSError:
             continue  # ended meanwhile, or not ours to read
     return found
+
+
+def test_serve_stopped_with_ctrl_c_exits_130_and_pauses_its_schedules(prefect_api: str) -> None:
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ingest"), "serve", "--deployment", "samples"],
+        cwd=ROOT,
+        env={**os.environ, "PREFECT_API_URL": prefect_api},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    api = httpx.Client(base_url=prefect_api, trust_env=False)
+    try:
+        deadline = time.monotonic() + 120
+        while api.get("/deployments/name/ingest/samples").status_code != 200:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.5)
+        time.sleep(2)  # registered before serving begins: let it reach its polling loop
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130 and "interrupted" in stderr, (proc.returncode, stderr)
+    after = api.get("/deployments/name/ingest/samples").json()
+    assert after["paused"] or not any(s["active"] for s in after["schedules"])
 
 
 def test_a_temporary_server_that_cannot_start_is_reported_and_ended(

@@ -73,7 +73,9 @@ def handle(args: argparse.Namespace) -> int:
     from prefect import serve
 
     serve(*deployments, limit=args.limit, print_starting_message=False)
-    return 0
+    # serve() returns only when Ctrl-C stopped it (SIGTERM exits inside it): it swallows the
+    # interrupt once it has paused the schedules. Raised again, it ends like any command's (130).
+    raise KeyboardInterrupt
 
 
 def _refuse_worker_deployments(names: list[str]) -> None:
