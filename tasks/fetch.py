@@ -205,7 +205,7 @@ class Fetcher:
                 locator,
                 "transient",
                 f"http_{status}",
-                f"the server answered {status} {response.reason}",
+                _status_message(status, response.reason),
                 status,
                 url,
             ), _retry_after(response.headers.get("retry-after"))
@@ -214,7 +214,7 @@ class Fetcher:
                 locator,
                 "terminal",
                 f"http_{status}",
-                f"the server answered {status} {response.reason}",
+                _status_message(status, response.reason),
                 status,
                 url,
             ), None
@@ -223,7 +223,7 @@ class Fetcher:
                 locator,
                 "terminal",
                 f"http_{status}",
-                f"unexpected status {status} {response.reason}",
+                _status_message(status, response.reason),
                 status,
                 url,
             ), None
@@ -527,6 +527,29 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _status_message(status: int, reason: str | None) -> str:
+    """What a status other than 200 or 304 means for the page, and what to do about it."""
+    said = f"the server answered {status} {reason or ''}".rstrip()
+    if status in (404, 410):
+        return (
+            f"{said}: the page is gone or its URL is wrong. Correct the URL where it is listed "
+            "(the sources file, or the sitemap or feed that named it), or remove it"
+        )
+    if status in (401, 403):
+        return (
+            f"{said}: the site refuses this page to the pipeline (a login, or a block on "
+            "crawlers). Remove the URL, or ask the site's owner for access (fetch.contact)"
+        )
+    if status == 429:
+        return f"{said}: the site asks for fewer requests. Retried; raise the source's delay"
+    if status >= 500:
+        return f"{said}: the site has a problem of its own. Retried, and again on the next run"
+    check = "Check the URL; `ingest extract URL` shows what the server sends"
+    if status >= 400:
+        return f"{said}: the site refused the request. {check}"
+    return f"{said} instead of the page (200). {check}"
 
 
 def _fail(

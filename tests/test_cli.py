@@ -354,6 +354,15 @@ def test_extract_failure_is_one_json_object_with_the_reason(site: Site) -> None:
     assert json.loads(result.stdout)["error"]["reason"] == "http_404"
 
 
+def test_a_page_not_found_says_the_url_is_wrong_or_gone_and_what_to_do(site: Site) -> None:
+    result = run_cli("extract", site.url("/gone.html"), "--json")
+    error = json.loads(result.stdout)["error"]
+    assert result.returncode == 1 and error["reason"] == "http_404"
+    assert error["message"].startswith("the server answered 404 ")
+    assert "the page is gone or its URL is wrong" in error["message"]
+    assert "Correct the URL where it is listed (the sources file" in error["message"]
+
+
 def test_bad_sources_file_is_reported_with_line_and_no_traceback(tmp_path: Path) -> None:
     (tmp_path / "sources.yaml").write_text(
         "sources:\n  - name: x\n    kind: local\n    path: nowhere\n"
