@@ -414,6 +414,25 @@ def test_unknown_source_name_is_refused(samples_copy: Path) -> None:
     assert result.returncode == 2 and "no source named 'nosuch'" in result.stderr
 
 
+def test_reprocess_of_a_source_without_documents_names_the_sources_it_has(
+    landed: Path, tmp_path: Path
+) -> None:
+    result = run_cli("reprocess", "--source", "nosuch", "--dry-run", cwd=landed)
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "the query failed" not in message, message
+    assert "no stored pages from the source 'nosuch' to re-process" in message
+    assert "it has documents from samples only" in message
+    assert "`ingest run --source nosuch`" in message
+    from warehouse.connection import open_connection
+
+    open_connection(tmp_path / "new.duckdb", read_only=False).close()
+    result = run_cli(
+        "reprocess", "--source", "nosuch", "--dry-run", "--warehouse", str(tmp_path / "new.duckdb")
+    )
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "it has no documents yet" in message, message
+
+
 def test_unknown_group_is_refused_before_a_warehouse_is_made(samples_copy: Path) -> None:
     result = run_cli("run", "--group", "nosuch", cwd=samples_copy)
     message = " ".join(result.stderr.split())

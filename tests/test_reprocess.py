@@ -151,7 +151,7 @@ def test_reprocess_cli_plans_runs_and_refuses_bad_sql(tmp_path: Path, prefect_ap
     assert bad.returncode == 2 and "no_such_column" in bad.stderr
     assert "Traceback" not in bad.stderr
     unknown = run_cli("reprocess", "--source", "nosuch", "--warehouse", warehouse)
-    assert unknown.returncode == 2 and "its sources are docs" in unknown.stderr
+    assert unknown.returncode == 2 and "it has documents from docs only" in unknown.stderr
 
 
 def test_readme_shows_the_normaliser_revision_this_code_records() -> None:

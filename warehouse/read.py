@@ -28,6 +28,10 @@ class QueryError(Exception):
     """The SQL a user gave could not run; the message says why."""
 
 
+class NotInWarehouse(LookupError):
+    """A name the user gave matches nothing in the warehouse; the message lists what it has."""
+
+
 @dataclass(frozen=True)
 class Table:
     """Column names and rows from a query."""

@@ -17,7 +17,7 @@ import duckdb
 
 from tasks.reprocess import StoredRef
 from warehouse.connection import LockPolicy, connection
-from warehouse.read import QueryError
+from warehouse.read import NotInWarehouse, QueryError
 
 _CANDIDATES = """
 WITH stored AS (
@@ -79,9 +79,15 @@ def select_stored(
             known = {row[0] for row in conn.execute(_SOURCES).fetchall()}
             unknown = sorted(set(sources) - known)
             if unknown:
-                raise QueryError(
-                    f"the warehouse has no documents from {', '.join(map(repr, unknown))}; "
-                    f"its sources are {', '.join(sorted(known)) or 'none yet'}"
+                names = ", ".join(map(repr, unknown))
+                has = (
+                    f"it has documents from {', '.join(sorted(known))} only. Name one of those, or"
+                    if known
+                    else "it has no documents yet:"
+                )
+                raise NotInWarehouse(
+                    f"the warehouse has no stored pages from the source {names} to re-process; "
+                    f"{has} ingest {names} first (`ingest run --source {unknown[0]}`)"
                 )
         try:
             rows = conn.execute(sql, {"pipeline": pipeline, "sources": list(sources)}).fetchall()

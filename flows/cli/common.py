@@ -14,7 +14,7 @@ from rich.console import Console
 from tasks.settings import DEFAULT_WAREHOUSE, warehouse_file
 from tasks.sources import ConfigError
 from warehouse.connection import LockPolicy, WarehouseLocked, WarehouseMissing
-from warehouse.read import QueryError
+from warehouse.read import NotInWarehouse, QueryError
 
 PIPE_WIDTH = 160
 
@@ -104,7 +104,7 @@ def friendly_errors() -> Iterator[None]:
         yield
     except ConfigError as exc:
         raise CliError("\n".join(exc.problems)) from None
-    except WarehouseMissing as exc:
+    except (WarehouseMissing, NotInWarehouse) as exc:
         raise CliError(str(exc)) from None
     except WarehouseLocked as exc:
         raise CliError(str(exc), exit_code=3) from None
