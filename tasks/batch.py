@@ -60,7 +60,10 @@ class Runner:
         self.options = options
         self._sources = {s.name: s for s in settings.sources}
         self.fetcher = Fetcher(
-            settings.fetch, settings.user_agent, pool_size=self._max_concurrency()
+            settings.fetch,
+            settings.user_agent,
+            pool_size=self._max_concurrency(),
+            sources_file=settings.sources_file.name,
         )
         self._threads = ThreadPoolExecutor(self._max_concurrency(), thread_name_prefix="fetch")
         self._gates = {

@@ -48,9 +48,16 @@ REACHES: tuple[Reach, ...] = ("public", "private", "any")
 class Fetcher:
     """HTTP sessions for a run (one per address reach), per-host pacing and a robots.txt cache."""
 
-    def __init__(self, config: FetchConfig, user_agent: str, pool_size: int = 16):
+    def __init__(
+        self,
+        config: FetchConfig,
+        user_agent: str,
+        pool_size: int = 16,
+        sources_file: str = "the sources file",
+    ):
         self.config = config
         self.user_agent = user_agent
+        self.sources_file = sources_file  # named in messages about what it says
         self._sessions = {reach: _session(reach, user_agent, pool_size) for reach in REACHES}
         self._hosts = HostPacer()
         self._robots: dict[str, RobotFileParser | Failure] = {}
@@ -172,7 +179,8 @@ class Fetcher:
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
             return _connection_failure(locator, exc, cfg.read_timeout, url), None
         except UnsafeAddress as exc:
-            return _fail(locator, "terminal", "unsafe_address", str(exc), final_url=url), None
+            message = exc.explain(self.sources_file)
+            return _fail(locator, "terminal", "unsafe_address", message, final_url=url), None
         except requests.exceptions.InvalidURL as exc:
             return _fail(
                 locator,

@@ -34,9 +34,22 @@ ALLOW_HINT = "set 'allow_private: true' on the source to fetch it anyway"
 class UnsafeAddress(Exception):
     """The URL resolves to an address the pipeline must not fetch from."""
 
+    def __init__(self, message: str, discovered: bool = False):
+        super().__init__(message)
+        self.discovered = discovered  # refused only because a sitemap or feed named it
+
+    def explain(self, sources_file: str) -> str:
+        """The message, naming the file a URL is written in to be fetched from such an address."""
+        if not self.discovered:
+            return str(self)
+        return (
+            f"{self}, and the URL was found in a sitemap or feed rather than written in "
+            f"{sources_file}; {ALLOW_HINT}"
+        )
+
 
 def reach_for(allow_private: bool, discovered: bool) -> Reach:
-    """The reach of a URL: written in sources.yaml or discovered, and the source's permission."""
+    """The reach of a URL: written in the sources file or discovered, and the source's permission."""
     if allow_private:
         return "any"
     return "public" if discovered else "private"
@@ -69,10 +82,7 @@ def check_ip(ip: str, host: str, reach: Reach) -> None:
             f"{subject} a link-local, multicast or unspecified address; {ALLOW_HINT}"
         )
     if reach == "public" and not address.is_global:
-        raise UnsafeAddress(
-            f"{subject} a private, loopback or reserved address, and the URL was found in a "
-            f"sitemap or feed rather than written in sources.yaml; {ALLOW_HINT}"
-        )
+        raise UnsafeAddress(f"{subject} a private, loopback or reserved address", discovered=True)
 
 
 def _unmapped(address: IPAddress) -> IPAddress:

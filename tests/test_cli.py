@@ -507,6 +507,44 @@ def test_a_directory_given_as_the_warehouse_is_refused_by_every_command(
             open_connection(samples_copy / "data", read_only=read_only)
 
 
+def test_a_sitemap_page_refused_as_unsafe_names_the_sources_file_the_run_read(
+    tmp_path: Path, site: Site, prefect_api: str
+) -> None:
+    page = site.page(
+        "/a.html", (ROOT / "samples" / "pages" / "hnjgdj-2022-07-20-rfzx.html").read_bytes()
+    )
+    site.page(
+        "/sitemap.xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{page}</loc></url></urlset>",
+        content_type="application/xml",
+    )
+    write_sources(
+        tmp_path / "feeds.yaml",
+        [
+            {
+                "name": "map",
+                "kind": "sitemap",
+                "url": site.url("/sitemap.xml"),
+                "politeness": {"delay": 0},
+            }
+        ],
+    )
+    result = run_cli(
+        "run",
+        "--sources",
+        "feeds.yaml",
+        "--json",
+        cwd=tmp_path,
+        env={"PREFECT_API_URL": prefect_api},
+    )
+    assert json.loads(result.stdout)["failed"] == 1, result.stderr
+    sql = "select message from observations where reason = 'unsafe_address'"
+    [row] = json.loads(run_cli("query", sql, "--format", "json", cwd=tmp_path).stdout)
+    assert "found in a sitemap or feed rather than written in feeds.yaml;" in row["message"]
+    assert "set 'allow_private: true' on the source" in row["message"]
+
+
 def test_sources_file_with_web_sources_is_accepted(
     tmp_path: Path, site: Site, prefect_api: str
 ) -> None:
