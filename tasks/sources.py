@@ -285,8 +285,13 @@ def _describe(name: str, data: Any, lines: dict[tuple, int], err: dict) -> str:
     if kind == "missing":
         return f"{where}: {field} is required but missing. Add '{key}:' to this entry."
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return f"{where}: {field}: 'kind' must be one of urls, sitemap, feed, local" + (
-            f", got {given.get('kind')!r}." if isinstance(given, dict) else "."
+        kinds = "urls, sitemap, feed, local"
+        if not isinstance(given, dict) or given.get("kind") is None:
+            return f"{where}: {field} has no 'kind'. Add 'kind:' with one of {kinds}."
+        kind_line = lines.get((*path, "kind"), line)  # the mistake is on the kind's own line
+        return (
+            f"{name} line {kind_line}: {field}: 'kind' must be one of {kinds}, "
+            f"got {given['kind']!r}."
         )
     if kind == "bool_type":
         return f"{where}: {field} must be true or false, got {given!r}."

@@ -372,6 +372,28 @@ def test_bad_sources_file_is_reported_with_line_and_no_traceback(tmp_path: Path)
     assert "sources.yaml line 4" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_wrong_or_missing_kind_is_reported_on_its_line_with_the_kinds(tmp_path: Path) -> None:
+    (tmp_path / "wrong.yaml").write_text(
+        "sources:\n  - name: x\n    kind: sitemaps\n    url: http://example.org/s.xml\n"
+    )
+    result = run_cli("run", "--sources", "wrong.yaml", cwd=tmp_path)
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 2 and "Traceback" not in message, message
+    assert (
+        "wrong.yaml line 3: sources[0]: 'kind' must be one of urls, sitemap, feed, local, "
+        "got 'sitemaps'." in message
+    )
+    for entry in ("    path: samples\n", "    kind:\n    path: samples\n"):
+        (tmp_path / "missing.yaml").write_text("sources:\n  - name: x\n" + entry)
+        result = run_cli("run", "--sources", "missing.yaml", cwd=tmp_path)
+        message = " ".join(result.stderr.split())
+        assert result.returncode == 2 and "got None" not in message, message
+        assert (
+            "missing.yaml line 2: sources[0] has no 'kind'. Add 'kind:' with one of urls, "
+            "sitemap, feed, local." in message
+        ), message
+
+
 def test_query_without_a_warehouse_says_how_to_get_one(tmp_path: Path) -> None:
     result = run_cli("query", "select 1", cwd=tmp_path)
     assert (

@@ -156,7 +156,7 @@ def test_a_name_too_long_says_how_long_it_may_be(tmp_path: Path) -> None:
 def test_unknown_kind_lists_the_kinds(tmp_path: Path) -> None:
     path = write(tmp_path, "sources:\n  - name: a\n    kind: rss\n    url: https://example.org/f\n")
     [message] = problems(path)
-    assert "line 2" in message and "urls, sitemap, feed, local" in message and "'rss'" in message
+    assert "line 3" in message and "urls, sitemap, feed, local" in message and "'rss'" in message
 
 
 def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
