@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -302,6 +304,45 @@ def test_query_is_read_only(landed: Path) -> None:
         "10"
         in run_cli("query", "select count(*) from versions", "--format", "csv", cwd=landed).stdout
     )
+
+
+def test_an_empty_export_as_of_a_moment_before_the_first_run_says_why(
+    landed: Path, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "export", "--format", "jsonl", "--out", "exports/may", "--as-of", "2024-05-01", cwd=landed
+    )
+    message = " ".join(result.stderr.split())
+    assert result.returncode == 0 and "wrote 0 article(s)" in result.stdout, message
+    [first] = json.loads(
+        run_cli(
+            "query",
+            "select min(valid_from) as t from article_versions",
+            "--format",
+            "json",
+            cwd=landed,
+        ).stdout
+    )
+    seen = re.search(r"the warehouse's first version was seen at (\S+)\. ", message)
+    assert seen and datetime.fromisoformat(seen[1]) == datetime.fromisoformat(first["t"]), message
+    assert "not by when it was published (README, *Querying the warehouse*)" in message
+    now = run_cli("export", "--format", "jsonl", "--out", "exports/now", cwd=landed)
+    assert "wrote 10 article(s)" in now.stdout and now.stderr == ""
+    from warehouse.connection import open_connection
+
+    open_connection(tmp_path / "new.duckdb", read_only=False).close()
+    result = run_cli(
+        "export",
+        "--format",
+        "jsonl",
+        "--out",
+        str(tmp_path / "out"),
+        "--as-of",
+        "2024-05-01",
+        "--warehouse",
+        str(tmp_path / "new.duckdb"),
+    )
+    assert "the warehouse holds no versions yet" in result.stderr, result.stderr
 
 
 def test_status_shows_recent_runs(landed: Path) -> None:

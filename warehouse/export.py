@@ -24,6 +24,8 @@ FORMATS = {
     "jsonl": ("articles.jsonl", "FORMAT json"),
 }
 MANIFEST = "manifest.json"
+# What tells an empty --as-of export apart: a moment before the pipeline first saw anything.
+_FIRST_SEEN = "SELECT min(valid_from) FROM article_versions"
 
 
 class ExportError(ValueError):
@@ -38,6 +40,7 @@ class Exported:
     manifest: Path
     rows: int
     as_of: datetime | None
+    first_seen: datetime | None  # when the warehouse's first version was seen, if any
 
 
 def _earlier_export(out_dir: Path) -> str | None:
@@ -124,6 +127,7 @@ def export(
                 ).fetchall()
             ]
             columns = [d[0] for d in conn.execute(f"{select} LIMIT 0").description]
+            first_seen = conn.execute(_FIRST_SEEN).fetchone()[0]  # type: ignore[index]
         except duckdb.Error as exc:
             partial.unlink(missing_ok=True)
             if created:
@@ -153,4 +157,4 @@ def export(
         + "\n",
         encoding="utf-8",
     )
-    return Exported(target, manifest, rows, moment)
+    return Exported(target, manifest, rows, moment, first_seen)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
+from flows.cli.common import (
+    CliError,
+    add_warehouse_option,
+    command,
+    console,
+    err_console,
+    warehouse_path,
+)
 from warehouse.export import FORMATS, ExportError, export
 
 
@@ -49,4 +56,17 @@ def handle(args: argparse.Namespace) -> int:
     console().print(
         f"wrote {result.rows} article(s){moment} to {result.file} ({result.manifest.name} beside it)"
     )
+    if result.rows == 0 and result.as_of is not None:
+        if result.first_seen is None:
+            why = "the warehouse holds no versions yet; run `ingest run` first"
+        elif result.as_of < result.first_seen:
+            why = (
+                f"nothing was valid then: the warehouse's first version was seen at "
+                f"{result.first_seen.isoformat()}. --as-of goes by when the pipeline saw a page, "
+                "not by when it was published (README, *Querying the warehouse*)"
+            )
+        else:
+            why = ""
+        if why:
+            err_console().print(f"note: {why}")
     return 0
