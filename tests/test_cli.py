@@ -456,6 +456,8 @@ def test_odd_arguments_get_a_sentence_not_a_traceback(landed: Path, tmp_path: Pa
         (("status", "--limit", "0"), "argument --limit: must be at least 1, got 0"),
         (("dupes", "--limit", "-1"), "argument --limit: must be at least 1, got -1"),
         (("search", "党建", "--limit", "0"), "argument --limit: must be at least 1, got 0"),
+        (("run", "--limit", "0"), "argument --limit: must be at least 1, got 0"),
+        (("run", "--limit", "-3"), "argument --limit: must be at least 1, got -3"),
     ):
         result = run_cli(*args, cwd=landed)
         assert result.returncode == 2 and said in result.stderr, (args, result.stderr)
@@ -535,11 +537,46 @@ def test_more_workers_than_cores_is_refused_naming_the_limit(samples_copy: Path)
 
 
 def test_a_negative_wait_is_refused_by_every_command_that_waits(samples_copy: Path) -> None:
-    for args in (("check",), ("query", "select 1")):
+    for args in (("check",), ("query", "select 1"), ("status",), ("search", "党建")):
         for wait in ("-1", "nan"):  # a NaN deadline would never pass: it would wait forever
             result = run_cli(*args, "--wait", wait, cwd=samples_copy)
             assert result.returncode == 2, (args, wait, result.stderr)
             assert f"--wait must be zero or more seconds, got {wait}" in result.stderr, args
+
+
+def test_every_command_that_reads_a_held_warehouse_waits_as_long_as_wait_says(
+    tmp_path: Path,
+) -> None:
+    from warehouse.connection import open_connection
+
+    warehouse = tmp_path / "w.duckdb"
+    open_connection(warehouse, read_only=False).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(warehouse)!r}); "
+            "print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        for args in (("status",), ("search", "党建"), ("query", "select 1"), ("check",)):
+            started = time.monotonic()
+            result = run_cli(*args, "--wait", "0.5", "--warehouse", str(warehouse))
+            took = time.monotonic() - started
+            assert result.returncode == 3 and "locked" in result.stderr, (args, result.stderr)
+            assert took < 15, (args, took)  # not the default 30 s
+    finally:
+        holder.kill()
+        holder.wait()
+    help_texts = {
+        " ".join(run_cli(command, "--help").stdout.split()).split("--wait SECONDS ")[1][:60]
+        for command in ("status", "search", "query", "check")
+    }
+    assert len(help_texts) == 1, help_texts
 
 
 def test_a_directory_given_as_the_warehouse_is_refused_by_every_command(

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli.common import CliError, add_warehouse_option, command, console, err_console
+from flows.cli.common import (
+    CliError,
+    add_warehouse_option,
+    at_least_one,
+    command,
+    console,
+    err_console,
+)
 from flows.cli.inprocess import add_flow_options, prefect_here, show_summary
 from tasks.settings import build_settings
 
@@ -46,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--group", default=None, help="only sources of this group")
     p.add_argument(
         "--limit",
-        type=int,
+        type=at_least_one,
         default=None,
         help="take at most this many documents, those no earlier run attempted first",
     )

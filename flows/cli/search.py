@@ -10,11 +10,13 @@ from rich.text import Text
 
 from flows.cli.common import (
     CliError,
+    add_wait_option,
     add_warehouse_option,
     at_least_one,
     command,
     console,
     err_console,
+    wait_policy,
     warehouse_path,
 )
 
@@ -45,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="first index current articles the index lacks (runs do this; writes the warehouse)",
     )
+    add_wait_option(p)
     add_warehouse_option(p)
 
 
@@ -52,9 +55,9 @@ def handle(args: argparse.Namespace) -> int:
     """Search, then print the hits as a list or JSON."""
     from warehouse.search import SearchError, refresh_index, search  # pyarrow
 
-    path = warehouse_path(args)
+    path, policy = warehouse_path(args), wait_policy(args)
     if args.update_index:
-        indexed = refresh_index(path)
+        indexed = refresh_index(path, policy)
         err_console().print(f"indexed {indexed} article(s)")
     try:
         result = search(
@@ -64,6 +67,7 @@ def handle(args: argparse.Namespace) -> int:
             publisher=args.publisher,
             since=args.since,
             any_term=args.any_term,
+            policy=policy,
         )
     except SearchError as exc:
         raise CliError(str(exc)) from None

@@ -6,7 +6,15 @@ import argparse
 
 from rich.table import Table
 
-from flows.cli.common import add_warehouse_option, at_least_one, command, console, warehouse_path
+from flows.cli.common import (
+    add_wait_option,
+    add_warehouse_option,
+    at_least_one,
+    command,
+    console,
+    wait_policy,
+    warehouse_path,
+)
 from warehouse.read import failure_reasons, recent_runs
 
 
@@ -15,12 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command(sub, "status", "show recent runs and their counts", handle)
     add_warehouse_option(p)
     p.add_argument("--limit", type=at_least_one, default=10, help="how many runs (default 10)")
+    add_wait_option(p)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Print recent runs, newest first, with the failure reasons of the latest."""
-    path = warehouse_path(args)
-    runs = recent_runs(path, args.limit)
+    path, policy = warehouse_path(args), wait_policy(args)
+    runs = recent_runs(path, args.limit, policy)
     out = console()
     if not runs.rows:
         out.print(f"No runs recorded in {path} yet.")
@@ -59,7 +68,7 @@ def handle(args: argparse.Namespace) -> int:
         )
     out.print(table)
     latest = dict(zip(runs.columns, runs.rows[0], strict=True))
-    reasons = failure_reasons(path, latest["run_id"])
+    reasons = failure_reasons(path, latest["run_id"], policy)
     if reasons:
         out.print("failures in the latest run: " + ", ".join(f"{r} {n}" for r, n in reasons))
     if any(
