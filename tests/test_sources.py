@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from httpsite import Site
 
 from tasks.sources import ConfigError, LocalSource, UrlsSource, load_sources
@@ -244,3 +246,10 @@ def test_rss_items_with_only_a_permalink_guid_are_discovered_by_it(
         "https://example.org/b.html",
         "https://example.org/c.html",
     ]
+
+
+def test_the_readme_sections_the_shipped_files_cite_exist() -> None:
+    sections = set(re.findall(r"^## (.+)$", (ROOT / "README.md").read_text(), re.MULTILINE))
+    for shipped in ("sources.yaml", "prefect.yaml"):
+        cited = re.findall(r'README "([^"]+)"', (ROOT / shipped).read_text())
+        assert cited and set(cited) <= sections, (shipped, cited)
