@@ -607,6 +607,27 @@ def test_a_directory_given_as_the_warehouse_is_refused_by_every_command(
             open_connection(samples_copy / "data", read_only=read_only)
 
 
+def test_reading_commands_refuse_a_duckdb_file_that_is_no_warehouse(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as conn:
+        conn.execute("CREATE TABLE t (a INTEGER)")
+    for args in (("status",), ("search", "党建"), ("history", "x"), ("check",), ("dupes",)):
+        result = run_cli(*args, "--warehouse", str(other), cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "not this pipeline's warehouse" in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "Catalog Error" not in result.stderr, args
+    # A warehouse an older release made: a read cannot migrate it, and says what will.
+    from warehouse.connection import connection
+
+    old = tmp_path / "old.duckdb"
+    with connection(old) as conn:
+        conn.execute(
+            "DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)"
+        )
+    result = run_cli("status", "--warehouse", str(old), cwd=tmp_path)
+    assert result.returncode == 2 and "the next `ingest run`" in result.stderr, result.stderr
+
+
 def test_a_sitemap_page_refused_as_unsafe_names_the_sources_file_the_run_read(
     tmp_path: Path, site: Site, prefect_api: str
 ) -> None:

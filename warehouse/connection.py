@@ -182,6 +182,13 @@ def open_connection(
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
+    if not writable:
+        try:
+            _readable_warehouse(conn, path)
+        except BaseException:
+            with _INSTANCE:
+                conn.close()
+            raise
     if writable and not joined:  # a held file was capped and migrated when the lease took it
         try:
             with _INSTANCE:
@@ -192,6 +199,31 @@ def open_connection(
                 conn.close()
             raise
     return conn
+
+
+def _readable_warehouse(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise WarehouseMissing unless the file is a warehouse with every shipped migration.
+
+    A read cannot migrate: a DuckDB file of something else, or a warehouse an older
+    release made, would fail later on a missing view, with DuckDB's words for it.
+    """
+    try:
+        applied = {
+            row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()
+        }
+    except duckdb.CatalogException:
+        raise WarehouseMissing(
+            f"{path} is a DuckDB file, but not this pipeline's warehouse (it has no "
+            "schema_migrations table). Pass --warehouse PATH with the warehouse's file "
+            "(default data/warehouse.duckdb)."
+        ) from None
+    pending = sorted({number for number, _, _ in migrations()} - applied)
+    if pending:
+        raise WarehouseMissing(
+            f"{path} was made by an older release and lacks migrations "
+            f"{', '.join(map(str, pending))}; the next `ingest run` (or `ingest reprocess`) "
+            "applies them, then reads work."
+        )
 
 
 @contextmanager
