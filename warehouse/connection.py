@@ -135,9 +135,13 @@ def lock_holder(exc: BaseException) -> str:
 
 
 def open_connection(
-    path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
+    path: Path, *, read_only: bool = False, policy: LockPolicy | None = None, schema: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting out locks; apply pending migrations when writable."""
+    """Open the warehouse, waiting out locks; apply pending migrations when writable.
+
+    A read checks that the file holds the warehouse's whole schema, unless `schema` is
+    False: `ingest query` runs a person's SQL, which may ask any DuckDB file anything.
+    """
     policy = policy or LockPolicy()
     if path.is_dir():
         raise WarehouseMissing(directory_given(path))
@@ -182,7 +186,7 @@ def open_connection(
             # Jitter, so two waiting processes do not knock in lock-step.
             time.sleep(wait * (0.5 + random.random() / 2))
             wait = min(policy.max_wait, wait * 2)
-    if not writable:
+    if not writable and schema:
         try:
             _readable_warehouse(conn, path)
         except BaseException:
@@ -228,10 +232,10 @@ def _readable_warehouse(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 @contextmanager
 def connection(
-    path: Path, *, read_only: bool = False, policy: LockPolicy | None = None
+    path: Path, *, read_only: bool = False, policy: LockPolicy | None = None, schema: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived warehouse connection, closed on exit."""
-    conn = open_connection(path, read_only=read_only, policy=policy)
+    """A short-lived warehouse connection, closed on exit (`schema`: see open_connection)."""
+    conn = open_connection(path, read_only=read_only, policy=policy, schema=schema)
     try:
         yield conn
     finally:

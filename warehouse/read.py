@@ -167,8 +167,8 @@ def read_timestamp(
 
 
 def run_query(path: Path, sql: str, policy: LockPolicy | None = None) -> Table:
-    """Run user SQL on a read-only connection."""
-    with connection(path, read_only=True, policy=policy) as conn:
+    """Run user SQL on a read-only connection, on whatever DuckDB file it is given."""
+    with connection(path, read_only=True, policy=policy, schema=False) as conn:
         try:
             result = conn.execute(sql)
         except duckdb.Error as exc:
