@@ -195,7 +195,7 @@ def open_connection(
             raise
     if writable and not joined:  # a held file was capped and migrated when the lease took it
         try:
-            with _INSTANCE:
+            with _INSTANCE, interrupts_kept():
                 migrate(conn)
                 conn.execute(f"SET memory_limit = '{memory_cap(conn)}'")
         except BaseException:
@@ -237,10 +237,32 @@ def connection(
     """A short-lived warehouse connection, closed on exit (`schema`: see open_connection)."""
     conn = open_connection(path, read_only=read_only, policy=policy, schema=schema)
     try:
-        yield conn
+        with interrupts_kept():
+            yield conn
     finally:
         with _INSTANCE:
             conn.close()
+
+
+# What DuckDB's Python client raises when a signal's handler raised during a query.
+QUERY_INTERRUPTED = "Query interrupted"
+
+
+@contextmanager
+def interrupts_kept() -> Iterator[None]:
+    """Let a Ctrl-C that came during a query stay the KeyboardInterrupt it was.
+
+    DuckDB's Python client checks for signals while a query runs and replaces the
+    KeyboardInterrupt that SIGINT's handler raises with RuntimeError('Query interrupted').
+    A run stopped while landing a batch then ended as `failed` with tracebacks (exit 1), not
+    as `interrupted` (130). An open transaction rolls back the same either way.
+    """
+    try:
+        yield
+    except RuntimeError as exc:
+        if type(exc) is not RuntimeError or str(exc) != QUERY_INTERRUPTED:
+            raise
+        raise KeyboardInterrupt from None
 
 
 @cache
