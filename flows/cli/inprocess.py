@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -72,7 +73,10 @@ class LocalFlow:
         try:
             with _settings(self.settings):
                 return run_flow()
-        except Exception as exc:
+        except BaseException as exc:
+            _forget_locals(exc)
+            if not isinstance(exc, Exception):
+                raise
             server = self.server.ended_early() if self.server is not None else ""
             raise CliError(
                 f"the {self.name} run failed: {type(exc).__name__}: {exc}{_next_step(exc)}{server}",
@@ -123,6 +127,25 @@ class LocalFlow:
             PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
             PREFECT_UI_URL: "",
         }
+
+
+def _forget_locals(exc: BaseException) -> None:
+    """Drop the local variables of the finished frames an exception's tracebacks hold.
+
+    Prefect keeps a crashed or failed run's state, exception and traceback included, until the
+    interpreter exits; the frames would keep the landing's DuckDB connection alive past
+    DuckDB's module, and nanobind then prints a hundred "leaked …" lines at exit. The
+    traceback itself, and what it prints, stays.
+    """
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        stack += [current.__cause__, current.__context__]
 
 
 @contextmanager
