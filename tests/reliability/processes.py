@@ -48,17 +48,66 @@ AS_IN_A_TERMINAL = (
 )
 
 
+# `ingest` as a terminal runs it (see AS_IN_A_TERMINAL), plus a thread that presses Ctrl-C
+# (SIGINT to the process group) the moment the main thread runs a given line of a given
+# function, after that function has returned `skip` times: inside one SQL statement, a moment
+# no output line marks and no timer from outside hits. The thread only watches the stack.
+CTRL_C_INSIDE = """
+import linecache, os, signal, sys, threading, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
+function, line, skip = sys.argv[1], sys.argv[2], int(sys.argv[3])
+main_thread = threading.main_thread().ident
+
+# The main thread's frame of `function` (its id) and the line it runs, if it is in one.
+def running():
+    frame = sys._current_frames().get(main_thread)
+    while frame is not None and frame.f_code.co_name != function:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return id(frame), linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+
+def watch():
+    returned, inside = 0, False
+    while True:
+        now = running()
+        if now is not None and returned >= skip and line in now[1]:
+            time.sleep(0.005)  # still there: the statement runs in DuckDB, not in Python
+            if running() == now:
+                os.killpg(os.getpgrp(), signal.SIGINT)
+                print(f"Ctrl-C pressed inside {function} at: {line}", flush=True)
+                return
+        returned += inside and now is None
+        inside = now is not None
+        time.sleep(0.0002)
+
+threading.Thread(target=watch, daemon=True).start()
+sys.argv = ["ingest", *sys.argv[4:]]
+from flows.cli import main
+sys.exit(main())
+"""
+
+
 class Ingest:
     """An `ingest …` subprocess whose combined output is read line by line as it comes."""
 
     def __init__(
-        self, *args: str, cwd: Path, env: dict[str, str] | None = None, terminal: bool = False
+        self,
+        *args: str,
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        terminal: bool = False,
+        ctrl_c_inside: tuple[str, str, int] | None = None,
     ):
         self.args = args
         # A terminal's command gets SIGINT's default action; one started from a background job
         # (CI under nohup, say) inherits it ignored, and Python then never raises
         # KeyboardInterrupt. The wrapper restores the default, then becomes `ingest`.
         command = [sys.executable, "-c", AS_IN_A_TERMINAL, INGEST] if terminal else [INGEST]
+        if ctrl_c_inside is not None:
+            function, line, skip = ctrl_c_inside
+            command = [sys.executable, "-c", CTRL_C_INSIDE, function, line, str(skip)]
+            terminal = True
         self.proc = subprocess.Popen(
             [*command, *args],
             cwd=cwd,
@@ -132,10 +181,18 @@ class Ingest:
 
 @contextmanager
 def ingest(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, terminal: bool = False
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    terminal: bool = False,
+    ctrl_c_inside: tuple[str, str, int] | None = None,
 ) -> Iterator[Ingest]:
-    """Start `ingest …`; whatever happens in the block, the process is gone after it."""
-    run = Ingest(*args, cwd=cwd, env=env, terminal=terminal)
+    """Start `ingest …`; whatever happens in the block, the process is gone after it.
+
+    `ctrl_c_inside` = (function, a piece of one of its lines, returns to skip) presses Ctrl-C
+    when the command runs that line (see CTRL_C_INSIDE); `terminal` is then implied.
+    """
+    run = Ingest(*args, cwd=cwd, env=env, terminal=terminal, ctrl_c_inside=ctrl_c_inside)
     try:
         yield run
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from conftest import run_cli, write_sources
@@ -12,6 +13,8 @@ from httpsite import Site
 from ledger import Ledger, ledger_fixture  # noqa: F401  (the fixture)
 from processes import gone, ingest
 from support import PARAGRAPH, warehouse_rows
+
+from bench.corpus import build
 
 DOCS = 40
 BATCH = 2
@@ -86,3 +89,50 @@ def test_a_killed_run_takes_its_temporary_server_with_it(tmp_path: Path, site: S
         assert run.proc.poll() is None, "the run ended before it could be killed"
         run.kill()
     assert gone(children) == [], "the temporary server must not outlive a killed command"
+
+
+def test_ctrl_c_while_a_batch_lands_is_an_interruption(tmp_path: Path, ledger: Ledger) -> None:
+    # Before, DuckDB turned the KeyboardInterrupt of a Ctrl-C that came during one of the
+    # landing statements into RuntimeError('Query interrupted'): exit 1, the run recorded as
+    # failed, two tracebacks, then a hundred lines of "nanobind: leaked …" at exit.
+    pages, batch = 400, 100
+    corpus = build(pages, tmp_path / "corpus")
+    warehouse = tmp_path / "warehouse.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    run_args = ("run", "--sources", str(corpus / "sources.yaml"), "--warehouse", str(warehouse))
+    # The statement that indexes a batch's terms for search is the longest of its landing.
+    inside = ("land_tables", "conn.execute(_INDEX_TERMS)", 2)
+    with ingest(
+        *run_args, "--batch-size", str(batch), cwd=tmp_path, env=env, ctrl_c_inside=inside
+    ) as run:
+        run.wait_for(r"Ctrl-C pressed inside land_tables")
+        code = run.finish(timeout=60)
+    assert code == 130, run.output
+    assert run.lines[-1].strip() == "interrupted", run.output
+    for noise in ("Traceback", "RuntimeError", "Query interrupted", "nanobind", "leaked"):
+        assert noise not in run.output, run.output
+    [(status, message)] = warehouse_rows(warehouse, "select status, message from runs")
+    assert status == "interrupted" and "Ctrl-C" in message
+    # The batch being landed rolled back whole; the two before it are all there.
+    so_far = [int(m) for m in re.findall(r"batch \d+ landed: (\d+) documents so far", run.output)]
+    [(kept, observed)] = warehouse_rows(
+        warehouse, "select (select count(*) from versions), (select count(*) from observations)"
+    )
+    assert so_far and kept == observed == so_far[-1] == 2 * batch, run.output
+    check = run_cli("check", "--warehouse", str(warehouse))
+    assert check.returncode == 0, check.stdout
+    resume = run_cli(*run_args, "--json", cwd=tmp_path, env=env)
+    assert resume.returncode == 0, resume.stderr
+    summary = json.loads(resume.stdout)
+    assert summary["new"] == pages - kept and summary["failed"] == 0, summary
+    ledger.add(
+        "faults",
+        "Ctrl-C while `ingest run` lands a batch",
+        f"SIGINT to the command's process group during a landing statement of batch 3 of "
+        f"{pages // batch}",
+        "exit 130, the run recorded as interrupted, the batch rolled back whole, no traceback; "
+        "the next run lands the rest",
+        message=message,
+        documents=pages,
+        kept=kept,
+    )
