@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.connection import LockPolicy, connection
-from warehouse.read import read_timestamp
+from warehouse.read import read_moment
 
 FORMATS = {
     "parquet": ("articles.parquet", "FORMAT parquet, COMPRESSION zstd"),
@@ -92,20 +92,18 @@ def export(
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     name, options = FORMATS[fmt]
+    try:
+        moment = read_moment(
+            as_of,
+            "--as-of",
+            "2024-05-01, '2024-05-01 12:00' (local time) or '2024-05-01 12:00+08:00'",
+        )
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
     target = out_dir / name
     partial = out_dir / f".{name}.partial"
     with connection(path, read_only=True, policy=policy) as conn:
         conn.execute("SET TimeZone = 'UTC'")  # timestamps in the files read the same anywhere
-        try:
-            moment = read_timestamp(
-                conn,
-                as_of,
-                "TIMESTAMPTZ",
-                "--as-of",
-                "2024-05-01, '2024-05-01 12:00:00' (UTC) or '2024-05-01 12:00:00+08'",
-            )
-        except ValueError as exc:
-            raise ExportError(str(exc)) from None
         earlier = _earlier_export(out_dir)
         if earlier is not None and not overwrite:
             raise ExportError(

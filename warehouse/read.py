@@ -152,18 +152,22 @@ def failure_reasons(
         return conn.execute(_FAILURE_REASONS, [run_id]).fetchall()
 
 
-def read_timestamp(
-    conn: duckdb.DuckDBPyConnection, value: str | None, sql_type: str, what: str, examples: str
-) -> datetime | None:
-    """`value` read as DuckDB reads a TIMESTAMP or TIMESTAMPTZ, None for None; else ValueError."""
+def read_moment(value: str | None, what: str, examples: str) -> datetime | None:
+    """A time a person gave (ISO 8601), as an instant; None for None, else ValueError.
+
+    A time with a zone or offset is that instant. One without is local time, the machine's
+    zone (TZ): the zone `ingest history` and `ingest status` show, and the one a DuckDB
+    session reads a zoneless TIMESTAMPTZ in, so a time copied from either means the same.
+    """
     if value is None:
         return None
     try:
-        return conn.execute(f"SELECT CAST(? AS {sql_type})", [value]).fetchall()[0][0]
-    except duckdb.ConversionException:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
         raise ValueError(
             f"{what} {value!r} is not a date or time; write it like {examples}"
         ) from None
+    return moment if moment.tzinfo is not None else moment.astimezone()
 
 
 def run_query(path: Path, sql: str, policy: LockPolicy | None = None) -> Table:

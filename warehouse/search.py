@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from tasks.segment import Snippet, index_terms, query_terms, segmenter, snippet
 from warehouse.connection import LockPolicy, connection
-from warehouse.read import read_timestamp
+from warehouse.read import read_moment
 
 INDEX_CHUNK = 500
 # BM25 as Lucene does it; idf = ln(1 + (N - df + 0.5) / (df + 0.5)) is never negative.
@@ -202,13 +202,18 @@ def search(
         raise SearchError(f"the query {query!r} has no words to search for")
     if limit < 1:
         raise SearchError(f"--limit must be at least 1, got {limit}")
+    try:
+        moment = read_moment(
+            since,
+            "--since",
+            "2022-07-01, '2022-07-01 08:00' (local time) or '2022-07-01 08:00+08:00'",
+        )
+    except ValueError as exc:
+        raise SearchError(str(exc)) from None
+    # Compared as local wall-clock time: a page states its date without a zone, and the
+    # session casts first_seen to TIMESTAMP in the local zone.
+    since_ts = moment.astimezone().replace(tzinfo=None) if moment else None
     with connection(path, read_only=True, policy=policy) as conn:
-        try:
-            since_ts = read_timestamp(
-                conn, since, "TIMESTAMP", "--since", "2022-07-01 or '2022-07-01 08:00'"
-            )
-        except ValueError as exc:
-            raise SearchError(str(exc)) from None
         rows = conn.execute(
             _SEARCH,
             {

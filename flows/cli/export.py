@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--as-of",
         default=None,
         metavar="TIMESTAMP",
-        help="the corpus as it stood then, e.g. 2024-05-01 or '2024-05-01 12:00+08' (no zone: UTC)",
+        help="the corpus as it stood then, e.g. 2024-05-01 or '2024-05-01 12:00+08' (no zone: local time)",
     )
     p.add_argument(
         "--where",

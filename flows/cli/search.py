@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--since",
         default=None,
         metavar="DATE",
-        help="only articles published on or after DATE (first seen, where no date is stated)",
+        help="only articles published on or after DATE, local time (first seen, where no date is stated)",
     )
     p.add_argument(
         "--any", dest="any_term", action="store_true", help="match any term, not every term"
