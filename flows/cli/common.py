@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -51,6 +52,17 @@ def console() -> Console:
 def err_console() -> Console:
     """Console for errors and progress (stderr)."""
     return _Console(stderr=True, highlight=False, width=_width(sys.stderr))
+
+
+def shown_time(moment: datetime) -> str:
+    """A warehouse time as the tables show it: local time with its offset (2026-11-24 17:22:11+08:00).
+
+    `--as-of` and `--since` read it back as the same instant, with the offset or without it
+    (a time without a zone is local time there too).
+    """
+    local = moment.astimezone()
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S}{offset[:3]}:{offset[3:]}"
 
 
 def at_least_one(text: str) -> int:

@@ -14,6 +14,7 @@ from flows.cli.common import (
     at_least_one,
     command,
     console,
+    shown_time,
     warehouse_path,
 )
 
@@ -72,7 +73,7 @@ def handle(args: argparse.Namespace) -> int:
             table.add_row(
                 m.publisher or "—",
                 m.published or "—",
-                m.first_seen.strftime("%Y-%m-%d %H:%M"),
+                shown_time(m.first_seen),
                 f"{m.similarity:.2f}",
                 m.locator,
             )

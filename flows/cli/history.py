@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 
 from rich.table import Table
 
-from flows.cli.common import CliError, add_warehouse_option, command, console, warehouse_path
+from flows.cli.common import (
+    CliError,
+    add_warehouse_option,
+    command,
+    console,
+    shown_time,
+    warehouse_path,
+)
 from tasks.identity import canonical_url, is_web_address
 from warehouse.read import Redirect, find_document, redirected_to, versions
 
@@ -47,7 +54,7 @@ def handle(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"[bold]{locator}[/]  (document {document_id})\n{origin}")
     if redirect:
-        when = f"{redirect.last_seen:%Y-%m-%d %H:%M:%S}"
+        when = shown_time(redirect.last_seen)
         out.print(f"redirected to {redirect.final_url} (last seen there {when})", markup=False)
     if not rows:
         out.print("No versions: every attempt at this document failed or was not modified.")
@@ -66,8 +73,8 @@ def handle(args: argparse.Namespace) -> int:
     for v in rows:
         table.add_row(
             str(v.version),
-            f"{v.valid_from:%Y-%m-%d %H:%M:%S}",
-            f"{v.valid_to:%Y-%m-%d %H:%M:%S}" if v.valid_to else "current",
+            shown_time(v.valid_from),
+            shown_time(v.valid_to) if v.valid_to else "current",
             v.title or "—",
             v.published or "—",
             v.content_hash[:12],

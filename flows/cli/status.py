@@ -12,6 +12,7 @@ from flows.cli.common import (
     at_least_one,
     command,
     console,
+    shown_time,
     wait_policy,
     warehouse_path,
 )
@@ -54,7 +55,7 @@ def handle(args: argparse.Namespace) -> int:
     for row in runs.rows:
         r = dict(zip(runs.columns, row, strict=True))
         table.add_row(
-            f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
+            shown_time(r["started_at"]),
             r["flow"],
             r["status"],
             "" if r["elapsed_s"] is None else f"{r['elapsed_s']:.1f}",
