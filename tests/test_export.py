@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +36,7 @@ def history(tmp_path: Path) -> tuple[Path, datetime]:
     (docs / "school.txt").write_text(OTHER, encoding="utf-8")
     ingest_flow(tmp_path, [{"name": "docs", "kind": "local", "path": "docs"}])
     moment = datetime.now(UTC)
+    time.sleep(1)  # the tables show times to the second: versions at least one apart
     (docs / "grain.txt").write_text(EDITED, encoding="utf-8")
     (docs / "heating.txt").write_text(LATER, encoding="utf-8")
     summary = ingest_flow(tmp_path)
@@ -157,3 +160,35 @@ def test_jsonl_export_writes_times_in_iso_8601(samples_copy: Path) -> None:
     dated = records["samples:texts/scdfz-2022-09-16-zgjx.txt"]
     # The page states a wall-clock time with no zone: ISO 8601 without an offset.
     assert dated["published_at"] == "2022-09-16T08:35:31"
+
+
+def test_a_time_copied_from_history_exports_the_version_history_shows_then(
+    history: tuple[Path, datetime],
+) -> None:
+    # Before, `history` showed local times without a zone and `--as-of` read a time without
+    # one as UTC: east of Greenwich, a moment copied from the table exported a later version.
+    root, _ = history
+    beijing = {"TZ": "Asia/Shanghai"}
+    warehouse = str(root / "warehouse.duckdb")
+    shown = run_cli("history", "docs:grain.txt", "--warehouse", warehouse, env=beijing)
+    assert shown.returncode == 0, shown.stderr
+    # Version 1's row: its number, then "valid from" and "valid to".
+    stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\+08:00)?"
+    [(valid_from, _, valid_to, offset)] = re.findall(rf"│ 1\s+│ {stamp}\s+│ {stamp}", shown.stdout)
+    assert valid_from < valid_to, shown.stdout
+    # The last second shown as version 1's: still version 1 (it gave way a fraction later).
+    for moment in (valid_to, f"{valid_to}+08:00"):
+        out = root / f"as-of-{len(moment)}"
+        done = run_cli(
+            "export", "--format", "jsonl", "--out", str(out), "--as-of", moment,
+            "--warehouse", warehouse, env=beijing,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert f"as of {valid_to.replace(' ', 'T')}+08:00" in done.stdout, done.stdout
+        [grain] = [
+            json.loads(line)
+            for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+            if "grain" in line
+        ]
+        assert grain["version"] == 1, (moment, grain)
+    assert offset == "+08:00", f"the table should show the zone of its times:\n{shown.stdout}"
