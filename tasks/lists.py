@@ -10,17 +10,20 @@ link text, its items holding no block of their own — becomes a `<div>` of `<p>
 item, which trafilatura keeps on either path:
 
 * an ordered list's item keeps the number the page shows (`start`, `value`, `type`,
-  `reversed` honoured) as Chinese documents write it, `1.扩大有效投资`;
+  `reversed` honoured) as Chinese documents write it, `1.扩大有效投资`; none where the page
+  shows none (`list-style:none`) or the item opens with its own (`一、`, `（一）`, `第三条`);
 * an unordered list's bullet is typography, not text: its item is a plain paragraph.
 
-Navigation (link lists), lists in a sidebar with no paragraph beside them and lists of
-blocks are left to trafilatura as before. The tree is changed in place and put back by
+Navigation (link lists), lists in a sidebar with no paragraph beside them, lists of
+blocks and lists holding more than their items (text outside them, a `<p>` or `<table>` in
+the list itself) are left to trafilatura as before. The tree is changed in place and put back by
 `tasks.tables.restore`, so what reads it later sees the page as parsed.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 
 from lxml import etree
 
@@ -33,6 +36,18 @@ _BLOCKS = etree.XPath(
     "./li//*[self::ul or self::ol or self::p or self::div or self::table or self::blockquote]"
 )
 _LINK_TEXT = etree.XPath(".//a//text()")
+# A list styled to show no marker (`<ol style="list-style:none">`) numbers its items in their
+# text, if at all.
+_NO_MARKER = re.compile(r"list-style(?:-type)?\s*:[^;]*\bnone\b", re.IGNORECASE)
+# An item that opens with its own number, as government documents write them: `一、`, `（一）`,
+# `1.`, `1、`, `(1)`, `1）`, `第三条`, `①`. A figure's decimal point is none (`1.5亿元`).
+_OWN_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百零〇]+\s*[、.．]"
+    r"|[（(]\s*(?:[一二三四五六七八九十百零〇]+|\d+)\s*[）)]"
+    r"|\d+\s*(?:[.．](?!\d)|[、）)])"
+    r"|第[一二三四五六七八九十百零〇\d]+[条章节款项部篇]"
+    r"|[\u2460-\u249b\u2776-\u2793])"
+)
 _BESIDE = etree.XPath("../p")
 
 
@@ -48,14 +63,29 @@ def prepare_lists(tree) -> Swaps:
 
 
 def _of_the_article(listing) -> bool:
-    """Beside a paragraph of text, not mostly links, items of text only."""
+    """Beside a paragraph of text, not mostly links, items of text only, nothing but items."""
     if not any(len("".join(p.itertext()).strip()) >= BESIDE_MIN for p in _BESIDE(listing)):
         return False  # most lists on a page are navigation, with no paragraph beside them
-    if _BLOCKS(listing):
+    if not _items_only(listing) or _BLOCKS(listing):
         return False
     text = len("".join(listing.itertext()).strip())
     links = sum(len(t.strip()) for t in _LINK_TEXT(listing))
     return text > 0 and links <= text * LINK_SHARE_MAX
+
+
+def _items_only(listing) -> bool:
+    """Whether the list holds its items and nothing else.
+
+    Text written in the list itself, or after an item (`<ul>前言<li>…</li>补充说明<li>…`), and a
+    `<p>` or `<table>` standing in it are not items: rendering the items alone would lose
+    them, so such a list is left to trafilatura. A comment between items is no content.
+    """
+    if (listing.text or "").strip():
+        return False
+    return all(
+        (child.tag == "li" or not isinstance(child.tag, str)) and not (child.tail or "").strip()
+        for child in listing
+    )
 
 
 def _rendered(listing) -> etree._Element:
@@ -63,16 +93,28 @@ def _rendered(listing) -> etree._Element:
     # The list's class and id go with it: trafilatura prunes by them (`footer`, `sidebar`).
     div = etree.Element("div", {k: v for k, v in listing.attrib.items() if k in ("class", "id")})
     items = [child for child in listing if child.tag == "li"]
-    numbers = _numbers(listing, items) if listing.tag == "ol" else [""] * len(items)
+    numbered = listing.tag == "ol" and not _NO_MARKER.search(listing.get("style") or "")
+    numbers = _numbers(listing, items) if numbered else [""] * len(items)
     for item, number in zip(items, numbers, strict=True):
         paragraph = copy.deepcopy(item)  # inline markup and <br> stay as the page has them
         paragraph.tag = "p"
         paragraph.attrib.clear()
         paragraph.tail = None
-        if number:
+        if number and not _shows_own_number(item):
             paragraph.text = _numbered(number, paragraph.text or "")
         div.append(paragraph)
     return div
+
+
+def _shows_own_number(item) -> bool:
+    """Whether an item shows no marker of the list's, or opens with a number of its own.
+
+    Government pages number items in their text (`一、扩大有效投资`, `（一）`, `第三条`) and hide
+    the list's marker: writing it too would give `1.一、扩大有效投资`.
+    """
+    return bool(
+        _NO_MARKER.search(item.get("style") or "") or _OWN_NUMBER.match("".join(item.itertext()))
+    )
 
 
 def _numbered(number: str, text: str) -> str:

@@ -81,6 +81,38 @@ def test_an_ordered_lists_items_keep_the_numbers_the_page_shows() -> None:
     ]
 
 
+def test_items_that_number_themselves_get_no_second_number() -> None:
+    # Government pages write the number in the item and hide the list's marker.
+    listing = '<ol style="list-style: none">' + "".join(
+        f"<li>{n}{item}</li>" for n, item in zip("一二", ITEMS[:2], strict=True)
+    )
+    listing += "</ol><ol><li>（三）健全涉企收费长效监管机制；</li><li>第四条 加强法治保障。</li>"
+    listing += "<li>1.5亿元专项资金。</li></ol>"
+    lines = article(gov_page('class="pages_content"', listing)).text.split("\n")
+    assert lines[2:7] == [
+        f"一{ITEMS[0]}",
+        f"二{ITEMS[1]}",
+        "（三）健全涉企收费长效监管机制；",
+        "第四条 加强法治保障。",
+        "3. 1.5亿元专项资金。",  # a figure's point is no number of the item's own
+    ]
+
+
+@pytest.mark.parametrize(
+    "loose",
+    [
+        "<ul>写在列表里的说明文字<li>{item}</li></ul>",
+        "<ul><li>{item}</li>写在列表项后面的说明文字</ul>",
+        "<ul><p>写在列表里的说明文字。</p><li>{item}</li></ul>",
+    ],
+)
+def test_a_list_holding_more_than_its_items_is_not_cut_down_to_them(loose: str) -> None:
+    # Only the items would be rendered: the list is left to trafilatura, which keeps it
+    # whole where it knows the article's frame.
+    lines = article(gov_page('class="content"', loose.format(item=ITEMS[0]))).text
+    assert "说明文字" in lines and ITEMS[0] in lines
+
+
 def test_navigation_lists_stay_trafilaturas_and_the_tree_goes_back() -> None:
     from trafilatura.utils import load_html
 
