@@ -58,9 +58,10 @@ from tasks.records import Extracted
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
 # A conjunction before a writer's role joins two names: `王 军和特约记者 阿依努尔·买买提`.
 _CONJOINED_ROLE = re.compile(rf"[{CONJUNCTIONS}](?={ROLE.pattern})")
-# A role with the writer's paper or agency glued before it names no one either: `澎湃新闻记者
-# 王亚赛`, `新华社记者 张三` (a name comes after its role, not before).
-_OUTLET_ROLE = re.compile(rf"[\u3400-\u9fff]*(?:{ROLE.pattern})")
+# A role and the Han text glued before it, up to the role's first word: `澎湃新闻记者`, and in
+# a byline written without spaces, `记者张三通讯员李四`, `张三` before 通讯员. `_role_parted` says
+# whether that text is the writer's paper or agency or the name of the writer before.
+_GLUED_ROLE = re.compile(rf"([\u3400-\u9fff]*?)(?:{ROLE.pattern})")
 _ROLE_ENDS = ("记者", "通讯员", "实习生", "摄")  # what every ROLE ends with
 _DOTS = str.maketrans(dict.fromkeys(NAME_DOTS, "·"))
 # Where a labelled value ends: a closing bracket, a widget's opening one (`【字号：大 中 小】`),
@@ -266,13 +267,14 @@ def _publisher(value: str) -> str | None:
 def _names(value: str) -> list[str]:
     """Person names in a credit value; placeholders such as 佚名 name no one.
 
-    Roles between the names part them (`本报记者 张晓婷 特约记者 周航`, `澎湃新闻记者 王亚赛`), as does a 和, 及 or 与
+    Roles between the names part them (`本报记者 张晓婷 特约记者 周航`, `记者张三通讯员李四`, and
+    `澎湃新闻记者 王亚赛`, whose paper is no name), as does a 和, 及 or 与
     joining two names (`张晓婷和王军`) or standing before a role (`王 军和特约记者 …`). A name
     padded with a space (`王 强`) is closed up, and a minority name's dot, however a site
     wrote it (`阿依古丽•买买提`), is the middle dot `·`.
     """
     if any(word in value for word in _ROLE_ENDS):  # most values name no role
-        value = _OUTLET_ROLE.sub(" ", _CONJOINED_ROLE.sub(" ", value))
+        value = _GLUED_ROLE.sub(_role_parted, _CONJOINED_ROLE.sub(" ", value))
     value = PADDED_NAME.sub(r"\1\2", value)
     value = value.translate(_DOTS)
     names = []
@@ -282,6 +284,18 @@ def _names(value: str) -> list[str]:
             if name not in NOBODY and name not in ROLE_WORDS and NAME.match(name):
                 names.append(name)
     return names
+
+
+def _role_parted(match: re.Match[str]) -> str:
+    """A role, with the text glued before it, as a separator: the text stays if it is a name.
+
+    A paper or agency before a role names no one (`澎湃新闻记者 王亚赛`, `新华社记者 张三`: a name
+    comes after its role); a name there is the writer before (`记者张三通讯员李四`).
+    """
+    glued = match[1]
+    if glued and not SOURCE_NAME.match(glued) and looks_like_name(glued):
+        return f"{glued} "
+    return " "
 
 
 def _conjoined(part: str) -> list[str]:

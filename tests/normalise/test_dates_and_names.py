@@ -110,6 +110,9 @@ def test_an_english_word_like_a_month_makes_no_date() -> None:
         ("作者：张晓婷和王军", ("张晓婷", "王军")),
         ("作者：王和平和李四", ("王和平", "李四")),
         ("作者：张三及李四", ("张三", "李四")),
+        ("作者：记者张三通讯员李四", ("张三", "李四")),  # no spaces: the role still parts them
+        ("作者：本报记者张晓婷通讯员王刚", ("张晓婷", "王刚")),
+        ("作者：洛阳日报记者张三通讯员李四", ("张三", "李四")),
     ],
 )
 def test_a_list_of_writers_gives_each_name_without_their_roles(
