@@ -217,16 +217,21 @@ EDITION = re.compile(
 _WEEKDAY = r"(?:\s*[（(]?(?:星期|礼拜|禮拜|周|週)[一二三四五六日天][）)]?)?"
 # The half of the day a 12-hour clock names, before the time (`下午4:15`) or after it
 # (`3:45 PM`): `iso_date` moves an afternoon's hours on by twelve.
-# 上午, 早上 and 凌晨 (and AM) leave the hour as it is, but for 12 AM, midnight.
-_AFTERNOON = ("下午", "晚上", "傍晚")
-_HALF_DAY_BEFORE = "|".join(("上午", "早上", "凌晨", *_AFTERNOON))
+# 上午, 早上 and 凌晨 (and AM) leave the hour as it is, but for 12 AM, midnight. 中午 is 11
+# or 12 as written, after that an afternoon hour (`中午1:30` is 13:30). The evening's 12
+# o'clock (`晚上12:00`) is midnight at the day's end, which a page may date either side: the
+# time is left out rather than guessed.
+_EVENING = ("晚上", "傍晚")
+_AFTERNOON = ("下午", *_EVENING)
+_NOON = "中午"
+_HALF_DAY_BEFORE = "|".join(("上午", "早上", "凌晨", _NOON, *_AFTERNOON))
 # A time of day; ISO 8601's `T` may join it to the date (`2023-10-12T10:30:00+08:00`), its
 # fraction of a second and zone are read past and left out: the time stays as written.
 _TIME = (
     rf"(?:(?:T|\s*(?P<before>{_HALF_DAY_BEFORE})?)\s*"
     r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?"
     r"(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?"
-    r"(?:\s*(?P<after>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?)?"
+    r"(?:\s*(?P<after>[AaPp]\.?[Mm]\.?)(?![A-Za-z\d]))?)?"  # not PM2.5 after a time
 )
 # Arabic digits, half- or full-width (`２０２２年７月２０日`: `\d` takes both, int() reads both).
 DATE = re.compile(
@@ -398,7 +403,7 @@ def iso_date(match: re.Match[str]) -> str | None:
     """`2022-09-16T08:35:31`, `2021-10-21T16:45` or `2022-07-20`; None if not a real date.
 
     A time on a 12-hour clock is written on the 24-hour one: `下午4:15` is 16:15, `12:05 AM`
-    00:05.
+    00:05, `中午12:00` 12:00; `晚上12:00`, midnight of one day or the next, gives the date alone.
     """
     year, month, day = _year_month_day(match)
     if year < 1000:  # only the ROC patterns have fewer than four digits
@@ -412,7 +417,9 @@ def iso_date(match: re.Match[str]) -> str | None:
     hour, minute = int(time["H"]), int(time["M"])
     half = time["before"] or time["after"]
     if half and hour <= 12:
-        afternoon = half in _AFTERNOON or half[0] in "Pp"
+        if half in _EVENING and hour == 12:
+            return iso  # midnight, but of which day the page cannot say
+        afternoon = half in _AFTERNOON or half[0] in "Pp" or (half == _NOON and hour != 11)
         hour = hour % 12 + (12 if afternoon else 0)
     if hour > 23 or minute > 59:
         return iso

@@ -49,9 +49,27 @@ def test_a_markup_timestamp_with_a_zone_keeps_its_local_time() -> None:
         ("发布时间：2023-10-12 12:05 AM", "2023-10-12T00:05"),
         ("发布时间：2023-10-12 12:05 p.m.", "2023-10-12T12:05"),
         ("发布时间：2023-10-12 下午15:30", "2023-10-12T15:30"),
+        ("发布时间：2023-10-12 下午12:30", "2023-10-12T12:30"),
+        ("发布时间：2023年10月12日中午12:00", "2023-10-12T12:00"),
+        ("发布时间：2023年10月12日中午1:30", "2023-10-12T13:30"),
     ],
 )
 def test_a_time_on_the_12_hour_clock_is_written_on_the_24_hour_clock(
+    line: str, published: str
+) -> None:
+    assert article(f"{TITLE}\n{line}\n{BODY}").published == published
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        # Midnight at the evening's end may be dated either side: the day alone, not noon.
+        ("发布时间：2023年10月12日晚上12:00", "2023-10-12"),
+        # PM2.5 after a time is an air reading, not the afternoon.
+        ("2023-01-05 10:00 PM2.5浓度持续下降　来源：洛阳网", "2023-01-05T10:00"),
+    ],
+)
+def test_a_time_is_not_moved_by_what_only_looks_like_a_half_of_the_day(
     line: str, published: str
 ) -> None:
     assert article(f"{TITLE}\n{line}\n{BODY}").published == published
