@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from tasks.normalise.draft import Draft
-from tasks.normalise.labels import spaced_credits
+from tasks.normalise.labels import looks_like_name, spaced_credits
 
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002-\u200a\u202f\u205f]+")
 # A paragraph's first line as an indenting page writes it: an ideographic space or two others.
@@ -63,7 +63,8 @@ def _close_padding(line: str) -> str:
     characters in a row are a padded word, or padded words, parted where the space is
     wider than the narrowest between them: `审　判　长　　陈　静` is 审判长 and 陈静, `李 娜　刘 洋`
     李娜 and 刘洋. A credit line (`记者 王 强 李 明`) is left for the metadata step, which
-    reads its names in pairs (`PADDED_NAME`).
+    reads its names in pairs (`PADDED_NAME`), and so is a run that pairs up as names
+    (`王 刚 李 明 赵 强`, `_roster`).
     """
     stripped = line.strip()
     if (
@@ -76,8 +77,12 @@ def _close_padding(line: str) -> str:
     words, gaps = parts[::2], [sum(_WIDTH.get(c, 1) for c in gap) for gap in parts[1::2]]
     out = [words[0]]
     for i, word in enumerate(words[1:]):
-        run = _single_run(words, gaps, i)
-        if run is not None and gaps[i] == min(run):
+        run = _single_run(words, i)
+        if (
+            run is not None
+            and gaps[i] == min(gaps[run[0] : run[1]])
+            and not _roster(words, gaps, run)
+        ):
             out[-1] += word
         else:
             out.append(word)
@@ -86,8 +91,11 @@ def _close_padding(line: str) -> str:
     return " ".join(out)
 
 
-def _single_run(words: list[str], gaps: list[int], i: int) -> list[int] | None:
-    """The widths of the spaces in the run of single characters around gap i, if it is in one."""
+def _single_run(words: list[str], i: int) -> tuple[int, int] | None:
+    """The first and last words of the run of single characters around gap i, if in one.
+
+    The gaps inside the run are gaps[first:last].
+    """
     if len(words[i]) != 1 or len(words[i + 1]) != 1:
         return None
     first = i
@@ -96,7 +104,20 @@ def _single_run(words: list[str], gaps: list[int], i: int) -> list[int] | None:
     last = i + 1
     while last + 1 < len(words) and len(words[last + 1]) == 1:
         last += 1
-    return gaps[first:last]
+    return first, last
+
+
+def _roster(words: list[str], gaps: list[int], run: tuple[int, int]) -> bool:
+    """Whether an evenly spaced run of single characters pairs up as two-character names.
+
+    Such a list of names (`王 刚 李 明 赵 强`) is no padded word: closed up it would read
+    王刚李明赵强. A heading's characters do not pair up so (`民 事 判 决 书`); one pair alone may
+    be a word (`目 录`), and names parted by wider spaces (`李 娜　刘 洋`) close up in pairs.
+    """
+    chars = words[run[0] : run[1] + 1]
+    if len(chars) < 4 or len(chars) % 2 or len(set(gaps[run[0] : run[1]])) > 1:
+        return False
+    return all(looks_like_name(a + b) for a, b in zip(chars[::2], chars[1::2], strict=True))
 
 
 def _tidy(line: str) -> str:

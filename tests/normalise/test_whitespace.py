@@ -92,3 +92,19 @@ def test_a_heading_padded_to_a_width_is_closed_up_so_search_finds_its_words() ->
         "法官助理 孙晓雨",
         "记者 王 强 李 明",  # names in pairs: the metadata step reads them (PADDED_NAME)
     ]
+
+
+def test_an_evenly_spaced_list_of_names_is_not_closed_into_one_word() -> None:
+    # Single characters that pair up as surname and given name are a roster, not a padded
+    # heading: 王刚李明赵强 would run three people into one.
+    draft = Draft(
+        text="王 刚 李 明 赵 强\n民 事 判 决 书\n目　　录\n第一章　总　　则\n李 娜　刘 洋"
+    )
+    tidy_paragraphs(draft)
+    assert draft.text.split("\n") == [
+        "王 刚 李 明 赵 强",
+        "民事判决书",
+        "目录",
+        "第一章 总则",
+        "李娜 刘洋",
+    ]
