@@ -14,9 +14,10 @@ item, which trafilatura keeps on either path:
   shows none (`list-style:none`) or the item opens with its own (`一、`, `（一）`, `第三条`);
 * an unordered list's bullet is typography, not text: its item is a plain paragraph.
 
-Navigation (link lists), lists in a sidebar with no paragraph beside them, lists of
-blocks and lists holding more than their items (text outside them, a `<p>` or `<table>` in
-the list itself) are left to trafilatura as before. The tree is changed in place and put back by
+What else a list holds keeps its place among the items: text written in the list itself or
+after an item becomes a paragraph of its own, a `<p>` or `<table>` standing in it is kept as
+it is. Navigation (link lists), lists in a sidebar with no paragraph beside them and lists
+of blocks (items holding paragraphs or lists) are left to trafilatura as before. The tree is changed in place and put back by
 `tasks.tables.restore`, so what reads it later sees the page as parsed.
 """
 
@@ -63,47 +64,51 @@ def prepare_lists(tree) -> Swaps:
 
 
 def _of_the_article(listing) -> bool:
-    """Beside a paragraph of text, not mostly links, items of text only, nothing but items."""
+    """Beside a paragraph of text, not mostly links, items of text only."""
     if not any(len("".join(p.itertext()).strip()) >= BESIDE_MIN for p in _BESIDE(listing)):
         return False  # most lists on a page are navigation, with no paragraph beside them
-    if not _items_only(listing) or _BLOCKS(listing):
+    if _BLOCKS(listing):
         return False
     text = len("".join(listing.itertext()).strip())
     links = sum(len(t.strip()) for t in _LINK_TEXT(listing))
     return text > 0 and links <= text * LINK_SHARE_MAX
 
 
-def _items_only(listing) -> bool:
-    """Whether the list holds its items and nothing else.
-
-    Text written in the list itself, or after an item (`<ul>前言<li>…</li>补充说明<li>…`), and a
-    `<p>` or `<table>` standing in it are not items: rendering the items alone would lose
-    them, so such a list is left to trafilatura. A comment between items is no content.
-    """
-    if (listing.text or "").strip():
-        return False
-    return all(
-        (child.tag == "li" or not isinstance(child.tag, str)) and not (child.tail or "").strip()
-        for child in listing
-    )
-
-
 def _rendered(listing) -> etree._Element:
-    """The list as a `<div>` of `<p>`, an ordered list's numbers written into its items."""
+    """The list as a `<div>` of `<p>`, in the page's order, an ordered list's numbers written.
+
+    Text in the list itself or after an item (`<ul>前言<li>…</li>补充说明<li>…`) becomes a
+    paragraph of its own, and a `<p>` or `<table>` in the list is kept as it is: rendering
+    the items alone would lose them. A comment between items is no content.
+    """
     # The list's class and id go with it: trafilatura prunes by them (`footer`, `sidebar`).
     div = etree.Element("div", {k: v for k, v in listing.attrib.items() if k in ("class", "id")})
     items = [child for child in listing if child.tag == "li"]
     numbered = listing.tag == "ol" and not _NO_MARKER.search(listing.get("style") or "")
-    numbers = _numbers(listing, items) if numbered else [""] * len(items)
-    for item, number in zip(items, numbers, strict=True):
-        paragraph = copy.deepcopy(item)  # inline markup and <br> stay as the page has them
-        paragraph.tag = "p"
-        paragraph.attrib.clear()
-        paragraph.tail = None
-        if number and not _shows_own_number(item):
-            paragraph.text = _numbered(number, paragraph.text or "")
-        div.append(paragraph)
+    numbers = iter(_numbers(listing, items) if numbered else [""] * len(items))
+    _loose(div, listing.text)
+    for child in listing:
+        if child.tag == "li":
+            paragraph = copy.deepcopy(child)  # inline markup and <br> stay as the page has them
+            paragraph.tag = "p"
+            paragraph.attrib.clear()
+            paragraph.tail = None
+            number = next(numbers)
+            if number and not _shows_own_number(child):
+                paragraph.text = _numbered(number, paragraph.text or "")
+            div.append(paragraph)
+        elif isinstance(child.tag, str):
+            kept = copy.deepcopy(child)
+            kept.tail = None
+            div.append(kept)
+        _loose(div, child.tail)
     return div
+
+
+def _loose(div, text: str | None) -> None:
+    """Text standing in the list outside its items, as a paragraph of its own."""
+    if text and text.strip():
+        etree.SubElement(div, "p").text = text.strip()
 
 
 def _shows_own_number(item) -> bool:

@@ -106,11 +106,16 @@ def test_items_that_number_themselves_get_no_second_number() -> None:
         "<ul><p>写在列表里的说明文字。</p><li>{item}</li></ul>",
     ],
 )
-def test_a_list_holding_more_than_its_items_is_not_cut_down_to_them(loose: str) -> None:
-    # Only the items would be rendered: the list is left to trafilatura, which keeps it
-    # whole where it knows the article's frame.
-    lines = article(gov_page('class="content"', loose.format(item=ITEMS[0]))).text
-    assert "说明文字" in lines and ITEMS[0] in lines
+@pytest.mark.parametrize("frame", ['class="content"', 'class="pages_content"'])
+def test_a_list_holding_more_than_its_items_keeps_all_of_it_in_order(
+    loose: str, frame: str
+) -> None:
+    # Whether trafilatura knows the article's frame or not: text in the list, after an
+    # item or in a <p> of its own keeps its place beside the items.
+    lines = article(gov_page(frame, loose.format(item=ITEMS[0]))).text.split("\n")
+    said = next(i for i, line in enumerate(lines) if "说明文字" in line)
+    item = lines.index(ITEMS[0])
+    assert (said < item) == (loose.index("说明文字") < loose.index("{item}")), lines
 
 
 def test_navigation_lists_stay_trafilaturas_and_the_tree_goes_back() -> None:
