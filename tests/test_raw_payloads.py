@@ -34,7 +34,7 @@ def page(n: int) -> Observed:
 
 
 def column_sql(path: Path) -> str:
-    with connection(path, read_only=True) as conn:
+    with connection(path, read_only=True, schema=False) as conn:  # before its migration too
         return conn.execute(
             "SELECT sql FROM duckdb_tables() WHERE table_name = 'raw_payloads'"
         ).fetchall()[0][0]

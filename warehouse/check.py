@@ -129,8 +129,8 @@ ORDER BY 1
 
 
 def check_warehouse(path: Path, policy: LockPolicy | None = None) -> list[Finding]:
-    """Run every check on the warehouse at `path`, read-only."""
-    with connection(path, read_only=True, policy=policy) as conn:
+    """Run every check on the warehouse at `path`, read-only (its schema among them)."""
+    with connection(path, read_only=True, policy=policy, schema=False) as conn:
         findings = [_migrations(conn)]
         if not findings[0].ok and "no schema_migrations" in findings[0].detail:
             return findings
