@@ -621,8 +621,14 @@ def test_reading_commands_refuse_a_duckdb_file_that_is_no_warehouse(tmp_path: Pa
         assert result.returncode == 2, (args, result.stderr)
         assert "not this pipeline's warehouse" in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr and "Catalog Error" not in result.stderr, args
+    # Writing to it is refused before anything is written: it is someone else's data.
+    from warehouse.connection import WarehouseMissing, connection, open_connection
+
+    with pytest.raises(WarehouseMissing, match="holding other tables"):
+        open_connection(other)
+    with duckdb.connect(str(other)) as conn:
+        assert conn.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("t",)]
     # A warehouse an older release made: a read cannot migrate it, and says what will.
-    from warehouse.connection import connection
 
     old = tmp_path / "old.duckdb"
     with connection(old) as conn:

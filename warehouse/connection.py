@@ -205,6 +205,12 @@ def open_connection(
     return conn
 
 
+def conn_path(conn: duckdb.DuckDBPyConnection) -> str:
+    """The file a connection has open, as DuckDB names it."""
+    rows = conn.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchall()
+    return next((str(path) for (path,) in rows if path), "the file")
+
+
 def _readable_warehouse(conn: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Raise WarehouseMissing unless the file is a warehouse with every shipped migration.
 
@@ -283,6 +289,13 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
         # fetchall, not fetchone: DuckDB 2 keeps an unfinished result open, which blocks register().
         rows = conn.execute("SELECT version FROM schema_migrations").fetchall()
     except duckdb.CatalogException:
+        if conn.execute("SELECT count(*) FROM duckdb_tables()").fetchall()[0][0]:
+            # Someone else's DuckDB file: making the warehouse in it would change their data.
+            raise WarehouseMissing(
+                f"{conn_path(conn)} is a DuckDB file holding other tables, not this pipeline's "
+                "warehouse: nothing was written to it. Pass --warehouse PATH with the "
+                "warehouse's file, or a path where a new one may be made."
+            ) from None
         conn.execute(
             "CREATE TABLE schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
