@@ -99,9 +99,17 @@ def test_serve_stopped_with_ctrl_c_exits_130_and_pauses_its_schedules(prefect_ap
         while api.get("/deployments/name/ingest/samples").status_code != 200:
             assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
             time.sleep(0.5)
-        time.sleep(2)  # registered before serving begins: let it reach its polling loop
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
+        time.sleep(5)  # registered before serving begins: let it reach its polling loop
+        # A Ctrl-C while Prefect's runner is still starting may be swallowed by it (seen once
+        # in a fresh clone on a loaded machine): a person presses it again, and so does this.
+        stderr = ""
+        for _ in range(3):
+            proc.send_signal(signal.SIGINT)
+            try:
+                _, stderr = proc.communicate(timeout=30)
+                break
+            except subprocess.TimeoutExpired:
+                continue
     finally:
         if proc.poll() is None:
             proc.kill()
