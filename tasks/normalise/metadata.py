@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.normalise.boilerplate import Role, looks_like_headline
+from tasks.normalise.boilerplate import MAY_BE_DATE, Role, looks_like_headline
 from tasks.normalise.draft import Draft
 from tasks.normalise.labels import (
     BRACKETED_NAMES,
@@ -358,10 +358,8 @@ def _fill_from(draft: Draft, page: Extracted) -> None:
         sites = {name for name in (draft.publisher, page.publisher) if name}
         draft.title = _markup_title(_clean(page.title), {_clean(name) for name in sites})
     stamp = find_date(page.published, roc=True) if page.published else None
-    chrome_dates = {
-        d[:10] for r, line in draft.aside if r is Role.CHROME and (d := date_only(line))
-    }
-    if stamp and stamp[0][:10] not in chrome_dates:
+    wanted = stamp and (draft.published is None or len(draft.published) == len("2022-07-20"))
+    if wanted and stamp[0][:10] not in _chrome_dates(draft):
         if draft.published is None:
             draft.published = stamp[0]
         elif len(draft.published) == len("2022-07-20") and stamp[0].startswith(draft.published):
@@ -370,6 +368,15 @@ def _fill_from(draft: Draft, page: Extracted) -> None:
         draft.publisher = _declared_publisher(_clean(page.publisher))
     if not draft.authors and page.author:
         draft.authors.extend(_names(_clean(page.author)))
+
+
+def _chrome_dates(draft: Draft) -> set[str]:
+    """The days that lines of page chrome show alone (a render stamp, a clock): no page's date."""
+    return {
+        d[:10]
+        for r, line in draft.aside
+        if r is Role.CHROME and MAY_BE_DATE.search(line) and (d := date_only(line))
+    }
 
 
 def _declared_publisher(value: str) -> str | None:
